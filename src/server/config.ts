@@ -1,0 +1,84 @@
+/**
+ * Server configuration: defaults, then an optional JSON config file (CONFAB_CONFIG), then environment
+ * variables. Everything is validated at start-up so that a typo fails loudly instead of silently.
+ */
+import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
+import { z } from 'zod';
+
+const Ip = z.string().refine((s) => isIP(s) !== 0, 'not an IP address');
+
+export const ConfigSchema = z
+  .object({
+    host: z.string().default('0.0.0.0'),
+    port: z.coerce.number().int().min(0).max(65535).default(8080),
+    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** Where the built client lives. */
+    clientDir: z.string().default('dist/client'),
+    maxParticipants: z.coerce.number().int().min(2).max(500).default(100),
+    rtc: z
+      .object({
+        /**
+         * Local addresses the media plane gathers ICE candidates on and uses. Empty: every
+         * non-loopback interface. Use 127.0.0.1 for a machine-local meeting (tests, benchmarks).
+         */
+        listenIps: z.array(Ip).default([]),
+        /** Public address to announce instead of the local one, for a server behind 1:1 NAT. */
+        announcedIp: Ip.optional(),
+        /** UDP port range for media, inclusive. */
+        portMin: z.coerce.number().int().min(1024).max(65535).default(40000),
+        portMax: z.coerce.number().int().min(1024).max(65535).default(49999),
+        /** STUN servers the SFU may contact to learn its public address. None by default. */
+        stunServers: z.array(z.string().regex(/^stun:/)).default([]),
+      })
+      .default({ listenIps: [], portMin: 40000, portMax: 49999, stunServers: [] })
+      .refine((r) => r.portMin < r.portMax, 'rtc.portMin must be below rtc.portMax'),
+  })
+  .strict();
+
+export type Config = z.infer<typeof ConfigSchema>;
+export type RtcConfig = Config['rtc'];
+
+const list = (v: string | undefined): string[] | undefined =>
+  v === undefined ? undefined : v.split(',').map((s) => s.trim()).filter(Boolean);
+
+/** Environment variables that override the file; undefined entries are ignored. */
+function fromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
+  const rtc = {
+    listenIps: list(env.CONFAB_RTC_LISTEN_IPS),
+    announcedIp: env.CONFAB_RTC_ANNOUNCED_IP,
+    portMin: env.CONFAB_RTC_PORT_MIN,
+    portMax: env.CONFAB_RTC_PORT_MAX,
+    stunServers: list(env.CONFAB_RTC_STUN_SERVERS),
+  };
+  return {
+    host: env.HOST,
+    port: env.PORT,
+    logLevel: env.LOG_LEVEL,
+    clientDir: env.CONFAB_CLIENT_DIR,
+    maxParticipants: env.CONFAB_MAX_PARTICIPANTS,
+    rtc: dropUndefined(rtc),
+  };
+}
+
+function dropUndefined(o: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const file: Record<string, unknown> = env.CONFAB_CONFIG
+    ? (JSON.parse(readFileSync(env.CONFAB_CONFIG, 'utf8')) as Record<string, unknown>)
+    : {};
+  const e = fromEnv(env);
+  const merged = {
+    ...file,
+    ...dropUndefined(e),
+    rtc: { ...((file.rtc as Record<string, unknown> | undefined) ?? {}), ...(e.rtc as Record<string, unknown>) },
+  };
+  const parsed = ConfigSchema.safeParse(merged);
+  if (!parsed.success) {
+    const msg = parsed.error.issues.map((i) => `${i.path.join('.') || 'config'}: ${i.message}`).join('; ');
+    throw new Error(`invalid configuration: ${msg}`);
+  }
+  return parsed.data;
+}

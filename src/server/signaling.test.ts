@@ -1,0 +1,241 @@
+/** Signaling over a real WebSocket against the real server process: bad input never kills it. */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import WebSocket from 'ws';
+import { HARD_MAX_MESSAGE_BYTES, MAX_MESSAGE_BYTES, ServerMessage, type MessageOf } from '../protocol/messages.js';
+import { startServer, type RunningServer } from '../../tests/helpers/server.js';
+
+let server: RunningServer;
+before(async () => {
+  server = await startServer();
+});
+after(async () => {
+  await server.stop();
+});
+
+/** A test client that validates and queues everything the server sends. */
+class Client {
+  readonly ws: WebSocket;
+  private readonly inbox: ServerMessage[] = [];
+  private waiters: (() => void)[] = [];
+  closed: { code: number } | undefined;
+
+  constructor(origin?: string) {
+    this.ws = new WebSocket(`${server.url.replace('http', 'ws')}/ws`, origin ? { origin } : {});
+    this.ws.on('message', (data) => {
+      this.inbox.push(ServerMessage.parse(JSON.parse(String(data))));
+      this.wake();
+    });
+    this.ws.on('close', (code) => {
+      this.closed = { code };
+      this.wake();
+    });
+  }
+
+  private wake(): void {
+    const w = this.waiters;
+    this.waiters = [];
+    for (const f of w) f();
+  }
+
+  async open(): Promise<this> {
+    if (this.ws.readyState !== WebSocket.OPEN) await new Promise((r, j) => this.ws.once('open', r).once('error', j));
+    return this;
+  }
+
+  send(value: unknown): void {
+    this.ws.send(typeof value === 'string' ? value : JSON.stringify(value));
+  }
+
+  async next<T extends ServerMessage['type']>(type: T, timeoutMs = 5000): Promise<MessageOf<ServerMessage, T>> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const i = this.inbox.findIndex((m) => m.type === type);
+      if (i >= 0) return this.inbox.splice(i, 1)[0] as MessageOf<ServerMessage, T>;
+      if (this.closed) throw new Error(`closed (${this.closed.code}) while waiting for ${type}`);
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`no ${type} message`);
+      await new Promise<void>((r) => {
+        const t = setTimeout(r, left);
+        this.waiters.push(() => (clearTimeout(t), r()));
+      });
+    }
+  }
+
+  async waitClosed(timeoutMs = 5000): Promise<number> {
+    const deadline = Date.now() + timeoutMs;
+    while (!this.closed) {
+      if (Date.now() > deadline) throw new Error('still open');
+      await new Promise<void>((r) => this.waiters.push(r));
+    }
+    return this.closed.code;
+  }
+
+  /** Proves the connection still works: a fresh bad message must still get its own reply. */
+  async assertAlive(): Promise<void> {
+    this.send('{"type":"ping-check"}');
+    const e = await this.next('error');
+    assert.equal(e.code, 'unknown-type');
+  }
+}
+
+async function createMeeting(): Promise<string> {
+  const res = await fetch(`${server.url}/api/meetings`, { method: 'POST' });
+  assert.equal(res.status, 201);
+  return ((await res.json()) as { meetingId: string }).meetingId;
+}
+
+describe('signaling validation', () => {
+  test('malformed JSON gets bad-json and the connection stays open', async () => {
+    const c = await new Client().open();
+    c.send('{"type": "join", ');
+    const e = await c.next('error');
+    assert.equal(e.code, 'bad-json');
+    assert.equal(e.recoverable, true);
+    await c.assertAlive();
+    c.ws.close();
+  });
+
+  test('an unknown type is named in the error', async () => {
+    const c = await new Client().open();
+    c.send({ type: 'launch-missiles' });
+    const e = await c.next('error');
+    assert.equal(e.code, 'unknown-type');
+    assert.match(e.message, /launch-missiles/);
+    await c.assertAlive();
+    c.ws.close();
+  });
+
+  test('a wrong field type names the field', async () => {
+    const c = await new Client().open();
+    c.send({ type: 'join', meetingId: 'x'.repeat(22), name: 42 });
+    const e = await c.next('error');
+    assert.equal(e.code, 'invalid-message');
+    assert.equal(e.inReplyTo, 'join');
+    assert.match(e.message, /^name:/);
+    c.send({ type: 'track-state', kind: 'smell', muted: true });
+    const e2 = await c.next('error');
+    assert.equal(e2.code, 'invalid-message');
+    assert.match(e2.message, /^kind:/);
+    c.send([1, 2]);
+    assert.equal((await c.next('error')).code, 'invalid-message');
+    await c.assertAlive();
+    c.ws.close();
+  });
+
+  test('a message over the soft size limit gets too-large and the connection stays open', async () => {
+    const c = await new Client().open();
+    c.send({ type: 'answer', sdp: 'v'.repeat(MAX_MESSAGE_BYTES + 10) });
+    const e = await c.next('error');
+    assert.equal(e.code, 'too-large');
+    await c.assertAlive();
+    c.ws.close();
+  });
+
+  test('a frame over the hard limit closes the connection with 1009, and the server lives on', async () => {
+    const c = await new Client().open();
+    c.send('x'.repeat(HARD_MAX_MESSAGE_BYTES + 1));
+    assert.equal(await c.waitClosed(), 1009);
+    const health = await fetch(`${server.url}/healthz`);
+    assert.equal(health.status, 200);
+  });
+
+  test('binary frames are refused with an error', async () => {
+    const c = await new Client().open();
+    c.ws.send(Buffer.from([1, 2, 3]));
+    const e = await c.next('error');
+    assert.equal(e.code, 'invalid-message');
+    assert.match(e.message, /binary/);
+    await c.assertAlive();
+    c.ws.close();
+  });
+
+  test('messages in the wrong state get wrong-state', async () => {
+    const c = await new Client().open();
+    c.send({ type: 'answer', sdp: 'v=0' });
+    const e = await c.next('error');
+    assert.equal(e.code, 'wrong-state');
+    assert.equal(e.inReplyTo, 'answer');
+    c.send({ type: 'ice', candidate: { candidate: 'candidate:1 1 udp 1 127.0.0.1 9 typ host' } });
+    assert.equal((await c.next('error')).code, 'wrong-state');
+
+    const meetingId = await createMeeting();
+    c.send({ type: 'join', meetingId, name: 'Ada' });
+    await c.next('welcome');
+    c.send({ type: 'join', meetingId, name: 'Ada' });
+    const again = await c.next('error');
+    assert.equal(again.code, 'wrong-state');
+    await c.next('offer');
+    c.ws.close();
+  });
+
+  test('an unknown meeting is refused and the connection closed', async () => {
+    const c = await new Client().open();
+    c.send({ type: 'join', meetingId: 'A'.repeat(22), name: 'Ada' });
+    const e = await c.next('error');
+    assert.equal(e.code, 'meeting-not-found');
+    assert.equal(e.recoverable, false);
+    assert.equal(await c.waitClosed(), 1008);
+  });
+
+  test('a flood of messages is rate-limited without closing', async () => {
+    const c = await new Client().open();
+    for (let i = 0; i < 400; i++) c.send({ type: 'leave' });
+    const e = await c.next('error');
+    assert.ok(['wrong-state', 'rate-limited'].includes(e.code));
+    let sawLimit = false;
+    for (let i = 0; i < 400 && !sawLimit; i++) sawLimit = (await c.next('error')).code === 'rate-limited';
+    assert.ok(sawLimit, 'expected a rate-limited error');
+    c.ws.close();
+  });
+
+  test('a cross-origin page cannot open the signaling socket', async () => {
+    const c = new Client('https://evil.example');
+    await assert.rejects(c.open(), /403/);
+  });
+});
+
+describe('signaling flow', () => {
+  test('join, offer, presence, track state and leave', async () => {
+    const meetingId = await createMeeting();
+    const a = await new Client().open();
+    a.send({ type: 'join', meetingId, name: '  Ada  ', audioMuted: false, videoMuted: true });
+    const welcomeA = await a.next('welcome');
+    assert.equal(welcomeA.meetingId, meetingId);
+    assert.deepEqual(welcomeA.participants, []);
+    const offer = await a.next('offer');
+    assert.match(offer.sdp, /^v=0/);
+    assert.notEqual(offer.publish.audio, offer.publish.video);
+    assert.deepEqual(offer.tracks, []);
+    assert.match(offer.sdp, /a=group:BUNDLE/);
+    assert.match(offer.sdp, /transport-cc/);
+    // Only loopback candidates are offered when the media plane listens on loopback.
+    for (const line of offer.sdp.split('\r\n').filter((l) => l.startsWith('a=candidate:'))) {
+      assert.match(line, / 127\.0\.0\.1 /);
+    }
+
+    const b = await new Client().open();
+    b.send({ type: 'join', meetingId, name: 'Grace' });
+    const welcomeB = await b.next('welcome');
+    assert.deepEqual(welcomeB.participants, [{ id: welcomeA.participantId, name: 'Ada', audioMuted: false, videoMuted: true }]);
+    const joined = await a.next('participant-joined');
+    assert.equal(joined.participant.id, welcomeB.participantId);
+    assert.equal(joined.participant.name, 'Grace');
+
+    b.send({ type: 'track-state', kind: 'audio', muted: true });
+    const ts = await a.next('track-state');
+    assert.deepEqual(ts, { type: 'track-state', participantId: welcomeB.participantId, kind: 'audio', muted: true });
+
+    b.send({ type: 'leave' });
+    const left = await a.next('participant-left');
+    assert.equal(left.participantId, welcomeB.participantId);
+    assert.equal(await b.waitClosed(), 1000);
+    a.ws.close();
+  });
+
+  test('server logs never contain display names or addresses', () => {
+    const text = server.logs.join('\n');
+    assert.ok(server.logs.length > 5);
+    for (const secret of ['Ada', 'Grace', '127.0.0.1']) assert.ok(!text.includes(secret), `log contains ${secret}`);
+  });
+});

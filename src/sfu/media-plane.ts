@@ -1,0 +1,37 @@
+/**
+ * The media plane's entry point: one Router per meeting. Today every Router runs in this process;
+ * this class is the seam where meetings will be placed on media worker processes instead.
+ */
+import type { RtcConfig } from '../server/config.js';
+import { Router } from './router.js';
+
+export class MediaPlane {
+  private readonly routers = new Map<string, Router>();
+
+  constructor(private readonly rtc: RtcConfig) {}
+
+  /** The meeting's Router, created on first use. */
+  routerFor(meetingId: string): Router {
+    let router = this.routers.get(meetingId);
+    if (!router) this.routers.set(meetingId, (router = new Router(this.rtc)));
+    return router;
+  }
+
+  existingRouter(meetingId: string): Router | undefined {
+    return this.routers.get(meetingId);
+  }
+
+  async closeRouter(meetingId: string): Promise<void> {
+    const router = this.routers.get(meetingId);
+    this.routers.delete(meetingId);
+    await router?.close();
+  }
+
+  get routerCount(): number {
+    return this.routers.size;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.routers.keys()].map((id) => this.closeRouter(id)));
+  }
+}

@@ -1,0 +1,304 @@
+/**
+ * A WebRtcTransport is one participant's single PeerConnection to the SFU (BUNDLE, rtcp-mux).
+ * It publishes the participant's microphone and camera as Producers, carries other participants'
+ * media on recycled Consumer m-lines, drives negotiation (the server always offers), and produces
+ * the transport-wide congestion-control feedback that werift gets wrong.
+ */
+import {
+  PictureLossIndication,
+  RTCPeerConnection,
+  RtcpPayloadSpecificFeedback,
+  type RTCDtlsTransport,
+  type RTCRtpTransceiver,
+  type RtcpPacket,
+  type RtpPacket,
+} from 'werift';
+import type { IceCandidate, MediaKind, RemoteTrack } from '../protocol/messages.js';
+import type { RtcConfig } from '../server/config.js';
+import {
+  acceptRemoteCandidate,
+  acceptedRemoteSdp,
+  publicLocalCandidate,
+  publicLocalSdp,
+  type CandidatePolicy,
+} from './candidates.js';
+import { Consumer } from './consumer.js';
+import { forwardingStats } from './forwarding-stats.js';
+import { EXTENSION_IDS, peerConfig } from './media-config.js';
+import { Producer } from './producer.js';
+import { TransportFeedbackBuilder } from './transport-feedback.js';
+import { randomBytes } from 'node:crypto';
+
+export interface Offer {
+  sdp: string;
+  publish: { audio: string; video: string };
+  tracks: RemoteTrack[];
+}
+
+export interface TransportHandlers {
+  offer(offer: Offer): void;
+  candidate(candidate: IceCandidate): void;
+  producer(producer: Producer): void;
+  /** Media can't continue (ICE/DTLS failed, or the client's answer was unusable). */
+  failed(reason: string): void;
+}
+
+/** RFC 5104 Full Intra Request: PSFB with FMT 4. */
+const FIR_FMT = 4;
+const CLOCK_RATE: Record<MediaKind, number> = { audio: 48000, video: 90000 };
+/** Feedback cadence: Chrome's estimator expects reports every 50-100 ms. */
+const FEEDBACK_INTERVAL_MS = 50;
+/** A client that does not answer an offer within this time is treated as gone. */
+const ANSWER_TIMEOUT_MS = 15_000;
+
+/** werift's per-track TWCC is wrong (see docs/sfu.md); this transport sends transport-wide feedback itself. */
+function disableWeriftTwcc(t: RTCRtpTransceiver): void {
+  (t.receiver as unknown as { setupTWCC: () => void }).setupTWCC = () => {};
+}
+
+export class WebRtcTransport {
+  private readonly pc: RTCPeerConnection;
+  private readonly policy: CandidatePolicy;
+  private readonly publishing: Record<MediaKind, RTCRtpTransceiver>;
+  private readonly consumers: Consumer[] = [];
+  private readonly consumerBySsrc = new Map<number, Consumer>();
+  readonly producers: Producer[] = [];
+  private offering = false;
+  private dirty = false;
+  private scheduled = false;
+  private closed = false;
+  private connected = false;
+  private dtls: RTCDtlsTransport | undefined;
+  private readonly pendingCandidates: IceCandidate[] = [];
+  private readonly feedback = new TransportFeedbackBuilder(randomBytes(4).readUInt32BE(0));
+  private feedbackMediaSsrc = 0;
+  private feedbackTimer: NodeJS.Timeout | undefined;
+  private answerTimer: NodeJS.Timeout | undefined;
+  private readonly subscriptions: { unSubscribe(): void }[] = [];
+
+  constructor(
+    readonly participantId: string,
+    rtc: RtcConfig,
+    private readonly handlers: TransportHandlers,
+  ) {
+    this.policy = { listenIps: rtc.listenIps, announcedIp: rtc.announcedIp };
+    const config = peerConfig(rtc);
+    this.pc = new RTCPeerConnection(config);
+    const twccExt = config.headerExtensions?.video?.[1];
+    if (twccExt?.id !== EXTENSION_IDS.transportCc) throw new Error('werift header extension numbering changed');
+
+    this.publishing = {
+      audio: this.pc.addTransceiver('audio', { direction: 'recvonly' }),
+      video: this.pc.addTransceiver('video', { direction: 'recvonly' }),
+    };
+    for (const kind of ['audio', 'video'] as const) {
+      const t = this.publishing[kind];
+      disableWeriftTwcc(t);
+      this.subscriptions.push(t.onTrack.subscribe((track) => this.addProducer(kind, t, track)));
+    }
+    this.subscriptions.push(
+      this.pc.onIceCandidate.subscribe((c) => {
+        if (!c || this.closed) return;
+        const line = publicLocalCandidate(c.candidate, this.policy);
+        if (line) this.handlers.candidate({ candidate: line, sdpMid: c.sdpMid ?? null, sdpMLineIndex: c.sdpMLineIndex ?? null });
+      }),
+      this.pc.connectionStateChange.subscribe((state) => this.onConnectionState(state)),
+    );
+  }
+
+  /** Start negotiation; call once after the initial consumers are set up. */
+  start(): void {
+    this.scheduleNegotiation();
+  }
+
+  /** Carry `producer`'s media to this participant, on an idle m-line of that kind if there is one. */
+  consume(producer: Producer): void {
+    if (this.closed) return;
+    let consumer = this.consumers.find((c) => c.kind === producer.kind && c.producer === null);
+    if (consumer) {
+      consumer.transceiver.setDirection('sendonly');
+    } else {
+      const t = this.pc.addTransceiver(producer.kind, { direction: 'sendonly' });
+      disableWeriftTwcc(t);
+      consumer = new Consumer(producer.kind, t, CLOCK_RATE[producer.kind]);
+      this.consumers.push(consumer);
+      this.consumerBySsrc.set(consumer.ssrc, consumer);
+    }
+    consumer.attach(producer);
+    this.refreshReadiness();
+    this.scheduleNegotiation();
+  }
+
+  /** Stop carrying `producer`; its m-line goes idle (inactive) for later reuse. */
+  unconsume(producer: Producer): void {
+    const consumer = this.consumers.find((c) => c.producer === producer);
+    if (!consumer || this.closed) return;
+    consumer.detach();
+    consumer.transceiver.setDirection('inactive');
+    this.scheduleNegotiation();
+  }
+
+  /** Returns false when no offer was outstanding (the client answered out of turn). */
+  async handleAnswer(sdp: string): Promise<boolean> {
+    if (!this.offering || this.closed) return false;
+    clearTimeout(this.answerTimer);
+    try {
+      await this.pc.setRemoteDescription({ type: 'answer', sdp: acceptedRemoteSdp(sdp, this.policy) });
+    } catch {
+      this.fail('answer-rejected');
+      return true;
+    }
+    this.offering = false;
+    for (const c of this.pendingCandidates.splice(0)) await this.addCandidateNow(c);
+    this.refreshReadiness();
+    if (this.dirty) void this.negotiate();
+    return true;
+  }
+
+  async addRemoteCandidate(candidate: IceCandidate): Promise<void> {
+    if (this.closed || !acceptRemoteCandidate(candidate.candidate, this.policy)) return;
+    if (this.offering || !this.pc.remoteDescription) {
+      this.pendingCandidates.push(candidate);
+      return;
+    }
+    await this.addCandidateNow(candidate);
+  }
+
+  /** Which of this participant's m-lines carry whose media. */
+  remoteTracks(): RemoteTrack[] {
+    const out: RemoteTrack[] = [];
+    for (const c of this.consumers) {
+      if (c.producer && c.mid !== null) out.push({ mid: c.mid, participantId: c.producer.participantId, kind: c.kind });
+    }
+    return out;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.feedbackTimer);
+    clearTimeout(this.answerTimer);
+    for (const s of this.subscriptions) s.unSubscribe();
+    for (const p of this.producers) p.close();
+    for (const c of this.consumers) c.detach();
+    await this.pc.close().catch(() => {});
+  }
+
+  private async addCandidateNow(candidate: IceCandidate): Promise<void> {
+    try {
+      await this.pc.addIceCandidate({
+        candidate: candidate.candidate,
+        sdpMid: candidate.sdpMid ?? undefined,
+        sdpMLineIndex: candidate.sdpMLineIndex ?? undefined,
+      });
+    } catch {
+      // A malformed or stale candidate only loses that path; ICE goes on with the others.
+    }
+  }
+
+  private addProducer(kind: MediaKind, t: RTCRtpTransceiver, track: Parameters<Parameters<RTCRtpTransceiver['onTrack']['subscribe']>[0]>[0]): void {
+    if (this.closed || this.producers.some((p) => p.kind === kind)) return;
+    const producer = new Producer(this.participantId, kind, t.receiver, track);
+    this.producers.push(producer);
+    this.handlers.producer(producer);
+  }
+
+  private scheduleNegotiation(): void {
+    this.dirty = true;
+    if (this.scheduled || this.closed) return;
+    this.scheduled = true;
+    // Coalesce the changes of one event-loop turn (e.g. a join that adds several consumers) into one offer.
+    setImmediate(() => {
+      this.scheduled = false;
+      void this.negotiate();
+    });
+  }
+
+  private async negotiate(): Promise<void> {
+    if (this.closed || this.offering || !this.dirty) return;
+    this.dirty = false;
+    this.offering = true;
+    try {
+      await this.pc.setLocalDescription(await this.pc.createOffer());
+    } catch {
+      this.fail('offer-failed');
+      return;
+    }
+    if (this.closed) return;
+    this.hookDtls();
+    const local = this.pc.localDescription;
+    const audioMid = this.publishing.audio.mid;
+    const videoMid = this.publishing.video.mid;
+    if (!local || audioMid === null || videoMid === null) {
+      this.fail('offer-failed');
+      return;
+    }
+    this.answerTimer = setTimeout(() => this.fail('answer-timeout'), ANSWER_TIMEOUT_MS);
+    this.handlers.offer({
+      sdp: publicLocalSdp(local.sdp, this.policy),
+      publish: { audio: audioMid, video: videoMid },
+      tracks: this.remoteTracks(),
+    });
+  }
+
+  private onConnectionState(state: string): void {
+    if (this.closed) return;
+    if (state === 'connected') {
+      this.connected = true;
+      this.refreshReadiness();
+      this.feedbackTimer ??= setInterval(this.sendFeedback, FEEDBACK_INTERVAL_MS);
+    } else if (state === 'failed' || state === 'closed') {
+      this.fail(`ice-${state}`);
+    }
+  }
+
+  private refreshReadiness(): void {
+    for (const c of this.consumers) c.setReady(this.connected && c.transceiver.sender.codec !== undefined);
+  }
+
+  private hookDtls(): void {
+    const dtls = this.pc.dtlsTransports[0];
+    if (!dtls || dtls === this.dtls) return;
+    this.dtls = dtls;
+    this.subscriptions.push(dtls.onRtp.subscribe(this.onRtp), dtls.onRtcp.subscribe(this.onRtcp));
+  }
+
+  /** Hot path: record the transport-wide sequence number and arrival time of every packet. */
+  private readonly onRtp = (packet: RtpPacket): void => {
+    const extensions = packet.header.extensions;
+    for (let i = 0; i < extensions.length; i++) {
+      const ext = extensions[i]!;
+      if (ext.id === EXTENSION_IDS.transportCc && ext.payload.length >= 2) {
+        this.feedback.onPacket(ext.payload.readUInt16BE(0), performance.now() * 1000);
+        this.feedbackMediaSsrc = packet.header.ssrc;
+        return;
+      }
+    }
+  };
+
+  private readonly sendFeedback = (): void => {
+    const dtls = this.dtls;
+    if (!dtls || this.closed) return;
+    const packet = this.feedback.build(this.feedbackMediaSsrc);
+    if (!packet) return;
+    forwardingStats.transportFeedbackPackets++;
+    void dtls.sendRtcp([{ serialize: () => packet } as unknown as RtcpPacket]).catch(() => {});
+  };
+
+  /** Keyframe requests from this participant, for media it receives, go to the right publisher. */
+  private readonly onRtcp = (packet: RtcpPacket): void => {
+    if (!(packet instanceof RtcpPayloadSpecificFeedback)) return;
+    const fb = packet.feedback;
+    if (fb instanceof PictureLossIndication) {
+      this.consumerBySsrc.get(fb.mediaSsrc)?.requestKeyframe();
+    } else if (fb.count === FIR_FMT && 'fir' in fb) {
+      // werift does not export its FIR class; its entries carry the target SSRCs.
+      for (const entry of (fb as { fir: { ssrc: number }[] }).fir) this.consumerBySsrc.get(entry.ssrc)?.requestKeyframe();
+    }
+  };
+
+  private fail(reason: string): void {
+    if (this.closed) return;
+    this.handlers.failed(reason);
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * `npm run bench`: server CPU time per forwarded RTP packet and forwarded packets per second,
+ * for a 3-browser and a 5-browser meeting on loopback. Browsers are real (Debian's Chromium with
+ * fake devices); the server is the real one, measured from outside through /proc and /metrics.
+ */
+import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { launchBrowser } from '../tests/helpers/browser.js';
+import { Participant } from '../tests/helpers/meeting-page.js';
+import { startServer, type RunningServer } from '../tests/helpers/server.js';
+
+const WINDOW_MS = Number(process.env.BENCH_WINDOW_MS ?? 10_000);
+const SIZES = (process.env.BENCH_SIZES ?? '3,5').split(',').map(Number);
+const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim());
+
+function cpuSeconds(pid: number): number {
+  // /proc/<pid>/stat fields 14 and 15: utime and stime in clock ticks (after the "(comm)" field).
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+}
+
+async function forwardedPackets(server: RunningServer): Promise<number> {
+  const text = await (await fetch(`${server.url}/metrics`)).text();
+  const m = /^confab_rtp_forwarded_packets_total (\d+)/m.exec(text);
+  if (!m) throw new Error('no forwarded-packets metric');
+  return Number(m[1]);
+}
+
+interface Result { participants: number; packetsPerSecond: number; cpuPerSecond: number; microsPerPacket: number }
+
+async function measure(n: number): Promise<Result> {
+  const server = await startServer({ LOG_LEVEL: 'warn' });
+  const browser = await launchBrowser();
+  try {
+    const first = await Participant.open(browser, server.url, 'P1');
+    const url = await first.startMeeting();
+    await first.join();
+    const people = [first];
+    for (let i = 2; i <= n; i++) {
+      const p = await Participant.open(browser, url, `P${i}`);
+      await p.join();
+      people.push(p);
+    }
+    const ids = await Promise.all(people.map((p) => p.participantId()));
+    await Promise.all(people.map((p, i) => p.expectMediaFlowing(ids.filter((_, j) => j !== i), 10, 60_000)));
+
+    const cpu0 = cpuSeconds(server.pid);
+    const pk0 = await forwardedPackets(server);
+    const t0 = performance.now();
+    await new Promise((r) => setTimeout(r, WINDOW_MS)); // a fixed measurement window, not a wait for a condition
+    const cpu1 = cpuSeconds(server.pid);
+    const pk1 = await forwardedPackets(server);
+    const seconds = (performance.now() - t0) / 1000;
+    // Check that media still flows at the end, so the figures describe a working meeting.
+    await Promise.all(people.map((p, i) => p.expectMediaFlowing(ids.filter((_, j) => j !== i), 5, 30_000)));
+    const packets = pk1 - pk0;
+    const cpu = cpu1 - cpu0;
+    return { participants: n, packetsPerSecond: packets / seconds, cpuPerSecond: cpu / seconds, microsPerPacket: (cpu / packets) * 1e6 };
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+}
+
+const results: Result[] = [];
+for (const n of SIZES) results.push(await measure(n));
+console.log('\nSFU forwarding (server process CPU, all work included: receive, TWCC feedback, forward, signaling)');
+console.log('participants  forwarded pkt/s  server CPU s/s  CPU µs per forwarded packet');
+for (const r of results) {
+  console.log(
+    `${String(r.participants).padStart(12)}  ${r.packetsPerSecond.toFixed(0).padStart(15)}  ${r.cpuPerSecond.toFixed(3).padStart(14)}  ${r.microsPerPacket.toFixed(1).padStart(27)}`,
+  );
+}

@@ -1,0 +1,55 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { decodeMessage } from './decode.js';
+import { CLIENT_MESSAGE_TYPES, ClientMessage, MAX_MESSAGE_BYTES, ServerMessage } from './messages.js';
+
+const decode = (raw: string) => decodeMessage(ClientMessage, raw, Buffer.byteLength(raw));
+const id = 'abcdefghijklmnopqrstuv';
+
+test('every client message type is known to the decoder', () => {
+  assert.deepEqual([...CLIENT_MESSAGE_TYPES].sort(), ['answer', 'ice', 'join', 'leave', 'track-state']);
+});
+
+test('a valid join is parsed, trimmed and defaulted', () => {
+  const r = decode(JSON.stringify({ type: 'join', meetingId: id, name: '  Ada ' }));
+  assert.ok(r.ok);
+  assert.deepEqual(r.message, { type: 'join', meetingId: id, name: 'Ada', audioMuted: false, videoMuted: false });
+});
+
+test('each kind of bad input maps to its own error code', () => {
+  const cases: [string, string, RegExp][] = [
+    ['not json', 'bad-json', /JSON/],
+    ['[]', 'invalid-message', /object/],
+    ['null', 'invalid-message', /object/],
+    ['{"x":1}', 'invalid-message', /type/],
+    ['{"type":"nope"}', 'unknown-type', /nope/],
+    [JSON.stringify({ type: 'join', meetingId: 'short', name: 'A' }), 'invalid-message', /^meetingId:/],
+    [JSON.stringify({ type: 'join', meetingId: id, name: '   ' }), 'invalid-message', /^name: name is empty/],
+    [JSON.stringify({ type: 'join', meetingId: id, name: 'a\u0007b' }), 'invalid-message', /control/],
+    [JSON.stringify({ type: 'join', meetingId: id, name: 'x'.repeat(65) }), 'invalid-message', /64/],
+    [JSON.stringify({ type: 'ice', candidate: { candidate: 5 } }), 'invalid-message', /^candidate\.candidate:/],
+    [JSON.stringify({ type: 'track-state', kind: 'audio', muted: 'yes' }), 'invalid-message', /^muted:/],
+  ];
+  for (const [raw, code, message] of cases) {
+    const r = decode(raw);
+    assert.ok(!r.ok, raw);
+    assert.equal(r.error.code, code, raw);
+    assert.match(r.error.message, message, raw);
+    assert.equal(r.error.recoverable, true);
+  }
+});
+
+test('size is checked before parsing', () => {
+  const raw = JSON.stringify({ type: 'answer', sdp: 'x'.repeat(MAX_MESSAGE_BYTES) });
+  const r = decode(raw);
+  assert.ok(!r.ok);
+  assert.equal(r.error.code, 'too-large');
+});
+
+test('server messages validate too (the client checks what it receives)', () => {
+  const ok = decodeMessage(ServerMessage, JSON.stringify({ type: 'participant-left', participantId: 'p' }), 10);
+  assert.ok(ok.ok);
+  const bad = decodeMessage(ServerMessage, JSON.stringify({ type: 'offer', sdp: 'v=0' }), 10);
+  assert.ok(!bad.ok);
+  assert.match(bad.error.message, /publish/);
+});

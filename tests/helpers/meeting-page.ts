@@ -1,0 +1,114 @@
+/**
+ * Drives one participant through the real UI, and reads its WebRTC stats through the client's
+ * test hook (window.__confab: the PeerConnection and the mid -> participant map).
+ */
+import type { Browser, Page } from 'playwright-core';
+import { waitFor } from './browser.js';
+
+export interface RemoteMediaStats {
+  participantId: string;
+  kind: 'audio' | 'video';
+  framesDecoded: number;
+  totalSamplesReceived: number;
+  packetsReceived: number;
+  frameWidth: number;
+}
+
+export class Participant {
+  private constructor(
+    readonly page: Page,
+    readonly name: string,
+  ) {}
+
+  static async open(browser: Browser, url: string, name: string): Promise<Participant> {
+    const context = await browser.newContext({ viewport: { width: 960, height: 640 } });
+    const page = await context.newPage();
+    await page.goto(url);
+    return new Participant(page, name);
+  }
+
+  /** From the home page: start a meeting; returns the meeting URL. */
+  async startMeeting(): Promise<string> {
+    await this.page.click('#start-meeting');
+    await this.page.waitForURL(/\/m\/[A-Za-z0-9_-]{22,}$/);
+    return this.page.url();
+  }
+
+  async join(): Promise<void> {
+    await this.page.fill('#name', this.name);
+    await this.page.click('#join');
+    await this.page.waitForFunction(() => document.body.dataset.state === 'connected', undefined, { timeout: 20_000 });
+  }
+
+  async participantId(): Promise<string> {
+    return this.page.evaluate(() => (window as unknown as { __confab: { participantId: string } }).__confab.participantId);
+  }
+
+  async state(): Promise<string | undefined> {
+    return this.page.evaluate(() => document.body.dataset.state);
+  }
+
+  /** Remote participant ids with a tile on this page. */
+  async remoteTileIds(): Promise<string[]> {
+    return this.page.$$eval('[data-participant-id]:not([data-local="true"])', (els) =>
+      els.map((e) => (e as HTMLElement).dataset.participantId!).sort(),
+    );
+  }
+
+  async remoteMedia(): Promise<RemoteMediaStats[]> {
+    return this.page.evaluate(async () => {
+      const c = (window as unknown as { __confab: { pc: RTCPeerConnection | null; tracks: { mid: string; participantId: string; kind: string }[] } }).__confab;
+      if (!c.pc) return [];
+      const byMid = new Map(c.tracks.map((t) => [t.mid, t]));
+      const out: RemoteMediaStats[] = [];
+      (await c.pc.getStats()).forEach((s: Record<string, unknown>) => {
+        if (s.type !== 'inbound-rtp') return;
+        const t = byMid.get(s.mid as string);
+        if (!t) return;
+        out.push({
+          participantId: t.participantId,
+          kind: t.kind as 'audio' | 'video',
+          framesDecoded: (s.framesDecoded as number) ?? 0,
+          totalSamplesReceived: (s.totalSamplesReceived as number) ?? 0,
+          packetsReceived: (s.packetsReceived as number) ?? 0,
+          frameWidth: (s.frameWidth as number) ?? 0,
+        });
+      });
+      return out;
+    });
+  }
+
+  /**
+   * Waits until, for every given remote participant, decoded video frames rose by `minFrames` and
+   * received audio samples rose, relative to the moment of the call.
+   */
+  async expectMediaFlowing(from: string[], minFrames = 10, timeoutMs = 20_000): Promise<void> {
+    const key = (s: RemoteMediaStats) => `${s.participantId}/${s.kind}`;
+    const before = new Map((await this.remoteMedia()).map((s) => [key(s), s]));
+    await waitFor(
+      `${this.name} receiving media from ${from.length} participants`,
+      async () => {
+        const now = await this.remoteMedia();
+        const ok = from.every((id) => {
+          const v = now.find((s) => s.participantId === id && s.kind === 'video');
+          const a = now.find((s) => s.participantId === id && s.kind === 'audio');
+          if (!v || !a) return false;
+          const v0 = before.get(key(v))?.framesDecoded ?? 0;
+          const a0 = before.get(key(a))?.totalSamplesReceived ?? 0;
+          return v.framesDecoded - v0 >= minFrames && a.totalSamplesReceived > a0;
+        });
+        return ok ? true : undefined;
+      },
+      timeoutMs,
+    );
+  }
+
+  async leave(): Promise<void> {
+    await this.page.click('#leave');
+    await this.page.waitForFunction(() => document.body.dataset.state === 'left');
+  }
+
+  async close(): Promise<void> {
+    await this.page.context().close();
+  }
+}

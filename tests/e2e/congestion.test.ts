@@ -1,12 +1,14 @@
 /**
  * Congestion feedback works: with the SFU's transport-wide feedback, Chrome's bandwidth estimate
  * and its actual video send rate climb above 1 Mbit/s within 20 s on loopback. (With werift's own
- * broken feedback Chrome stays near its 300 kbit/s start value.)
+ * broken feedback Chrome stays near its 300 kbit/s start value.) The camera is a noise clip: the
+ * default fake camera compresses to a few hundred kbit/s whatever the estimate.
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { launchBrowser, waitFor } from '../helpers/browser.js';
+import { noiseVideo } from '../helpers/fake-media.js';
 import { Participant } from '../helpers/meeting-page.js';
 import { startServer, type RunningServer } from '../helpers/server.js';
 
@@ -14,7 +16,8 @@ let server: RunningServer;
 let browser: Browser;
 before(async () => {
   server = await startServer();
-  browser = await launchBrowser();
+  // Incompressible video, so the encoder can actually use the bandwidth it is given.
+  browser = await launchBrowser([`--use-file-for-fake-video-capture=${await noiseVideo()}`]);
 });
 after(async () => {
   await browser?.close();

@@ -30,8 +30,10 @@ export const ConfigSchema = z
         portMax: z.coerce.number().int().min(1024).max(65535).default(49999),
         /** STUN servers the SFU may contact to learn its public address. None by default. */
         stunServers: z.array(z.string().regex(/^stun:/)).default([]),
+        /** For tests only: drop this share of media packets in each direction, like a lossy link. */
+        simulatedLossPercent: z.coerce.number().min(0).max(50).default(0),
       })
-      .default({ listenIps: [], portMin: 40000, portMax: 49999, stunServers: [] })
+      .default({ listenIps: [], portMin: 40000, portMax: 49999, stunServers: [], simulatedLossPercent: 0 })
       .refine((r) => r.portMin < r.portMax, 'rtc.portMin must be below rtc.portMax'),
   })
   .strict();
@@ -50,6 +52,7 @@ function fromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
     portMin: env.CONFAB_RTC_PORT_MIN,
     portMax: env.CONFAB_RTC_PORT_MAX,
     stunServers: list(env.CONFAB_RTC_STUN_SERVERS),
+    simulatedLossPercent: env.CONFAB_RTC_SIMULATED_LOSS_PERCENT,
   };
   return {
     host: env.HOST,

@@ -128,7 +128,7 @@ function json(res: ServerResponse, status: number, body: unknown): void {
 
 function sendFile(res: ServerResponse, file: string, cacheControl: string): void {
   if (!existsSync(file)) {
-    res.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8' });
+    res.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
     res.end('The client is not built. Run: npm run build');
     return;
   }

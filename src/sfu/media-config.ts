@@ -75,5 +75,16 @@ export function peerConfig(rtc: RtcConfig): Partial<PeerConfig> {
             return policyIps.has(local) && isLoopback(local) === isLoopback(remote);
           }
         : undefined,
+    debug: simulatedLoss(rtc.simulatedLossPercent),
   };
+}
+
+/**
+ * werift's debug loss drops a packet when `value / 100 < Math.random()`, i.e. it keeps `value`
+ * percent: a loss of L percent is configured as 100 - L. (Pinned werift version; the loss test
+ * would show a change, since it checks retransmissions happen and video still decodes.)
+ */
+function simulatedLoss(percent: number): PeerConfig['debug'] {
+  if (percent <= 0) return {};
+  return { inboundPacketLoss: 100 - percent, outboundPacketLoss: 100 - percent };
 }

@@ -1,0 +1,56 @@
+/**
+ * Inline SVG icons (24x24, stroked with currentColor), built with createElementNS: no icon font,
+ * no external file, nothing for the CSP to object to. Decorative: the button carries the name.
+ */
+const SVG_NS = 'http://www.w3.org/2000/svg';
+
+const MIC = ['M9 5a3 3 0 0 1 6 0v6a3 3 0 0 1-6 0z', 'M5 10v1a7 7 0 0 0 14 0v-1', 'M12 18v3', 'M8.5 21h7'];
+const CAMERA = ['M3 8a2 2 0 0 1 2-2h9a2 2 0 0 1 2 2v8a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2z', 'M16 10.5l5-3v9l-5-3z'];
+const SLASH = 'M3 3l18 18';
+
+const ICONS = {
+  mic: MIC,
+  micOff: [...MIC, SLASH],
+  camera: CAMERA,
+  cameraOff: [...CAMERA, SLASH],
+  link: [
+    'M10 14a4 4 0 0 0 5.66 0l3-3a4 4 0 0 0-5.66-5.66l-1 1',
+    'M14 10a4 4 0 0 0-5.66 0l-3 3a4 4 0 0 0 5.66 5.66l1-1',
+  ],
+  leave: ['M14 4h4a2 2 0 0 1 2 2v12a2 2 0 0 1-2 2h-4', 'M9 16l-4-4 4-4', 'M5 12h10'],
+  globe: ['M12 3a9 9 0 1 0 0 18a9 9 0 1 0 0-18z', 'M3.5 9h17', 'M3.5 15h17', 'M12 3c-3 3.5-3 14.5 0 18', 'M12 3c3 3.5 3 14.5 0 18'],
+  alert: ['M12 3a9 9 0 1 0 0 18a9 9 0 1 0 0-18z', 'M12 7.5v5.5', 'M12 16.5v.01'],
+  check: ['M5 12.5l4.5 4.5L19 7.5'],
+  plus: ['M12 5v14', 'M5 12h14'],
+} satisfies Record<string, string[]>;
+
+export type IconName = keyof typeof ICONS;
+
+export function icon(name: IconName, className = 'icon'): SVGSVGElement {
+  const svg = document.createElementNS(SVG_NS, 'svg');
+  svg.setAttribute('viewBox', '0 0 24 24');
+  svg.setAttribute('width', '24');
+  svg.setAttribute('height', '24');
+  svg.setAttribute('fill', 'none');
+  svg.setAttribute('stroke', 'currentColor');
+  svg.setAttribute('stroke-width', '2');
+  svg.setAttribute('stroke-linecap', 'round');
+  svg.setAttribute('stroke-linejoin', 'round');
+  svg.setAttribute('aria-hidden', 'true');
+  svg.setAttribute('focusable', 'false');
+  svg.setAttribute('class', className);
+  for (const d of ICONS[name]) {
+    const path = document.createElementNS(SVG_NS, 'path');
+    path.setAttribute('d', d);
+    svg.appendChild(path);
+  }
+  return svg;
+}
+
+/** Swap the icon inside a button (first <svg> child). */
+export function setIcon(el: Element, name: IconName): void {
+  const old = el.querySelector('svg');
+  const next = icon(name, old?.getAttribute('class') ?? 'icon');
+  if (old) old.replaceWith(next);
+  else el.prepend(next);
+}

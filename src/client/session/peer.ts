@@ -1,0 +1,131 @@
+/**
+ * One RTCPeerConnection to the SFU. The server always offers and we only answer, so this is just:
+ * apply offers strictly one at a time, attach our tracks to the two `publish` mids, trickle ICE,
+ * and report which receiver carries whose media (from `offer.tracks`).
+ */
+import type { IceCandidate, MediaKind, OfferMessage, RemoteTrack } from '../../protocol/messages.js';
+import { mapRemoteMedia, type ParticipantMedia } from './remote-media.js';
+
+/** Upper bound for our camera; the bandwidth estimate still decides below that. */
+export const VIDEO_MAX_BITRATE = 2_500_000;
+
+export interface LocalTracks {
+  track(kind: MediaKind): MediaStreamTrack | null;
+}
+
+export interface PeerHandlers {
+  answer(sdp: string): void;
+  candidate(candidate: IceCandidate): void;
+  connectionState(state: RTCPeerConnectionState): void;
+  remoteMedia(media: Map<string, ParticipantMedia<MediaStreamTrack>>): void;
+  /** Applying an offer failed; the connection cannot be trusted any more. */
+  failed(error: unknown): void;
+}
+
+export class MediaPeer {
+  readonly pc: RTCPeerConnection;
+  /** `tracks` of the latest applied offer (read by the test hook). */
+  tracks: RemoteTrack[] = [];
+  private offers: Promise<void> = Promise.resolve();
+  private pendingCandidates: RTCIceCandidateInit[] = [];
+  /** The two mids we send on, from the latest offer. */
+  private publish: OfferMessage['publish'] | null = null;
+  private closed = false;
+
+  constructor(
+    private readonly local: LocalTracks,
+    private readonly handlers: PeerHandlers,
+  ) {
+    this.pc = new RTCPeerConnection({ bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require', iceServers: [] });
+    this.pc.addEventListener('icecandidate', (ev) => {
+      const c = ev.candidate;
+      if (!c || !c.candidate) return; // end-of-candidates
+      handlers.candidate({ candidate: c.candidate, sdpMid: c.sdpMid, sdpMLineIndex: c.sdpMLineIndex });
+    });
+    this.pc.addEventListener('connectionstatechange', () => {
+      if (!this.closed) handlers.connectionState(this.pc.connectionState);
+    });
+  }
+
+  /** Queues the offer behind any offer still being applied. */
+  handleOffer(offer: OfferMessage): void {
+    this.offers = this.offers.then(async () => {
+      if (this.closed) return;
+      try {
+        await this.applyOffer(offer);
+      } catch (err) {
+        if (!this.closed) this.handlers.failed(err);
+      }
+    });
+  }
+
+  addRemoteCandidate(candidate: IceCandidate): void {
+    const init: RTCIceCandidateInit = {
+      candidate: candidate.candidate,
+      sdpMid: candidate.sdpMid ?? null,
+      sdpMLineIndex: candidate.sdpMLineIndex ?? null,
+    };
+    if (!this.pc.remoteDescription) {
+      this.pendingCandidates.push(init);
+      return;
+    }
+    this.pc.addIceCandidate(init).catch((err: unknown) => console.warn('confab: remote ICE candidate rejected', err));
+  }
+
+  /** Re-attach local tracks (e.g. after a device came back); safe at any time. */
+  async refreshLocalTracks(publish: OfferMessage['publish'] | null = this.publish): Promise<void> {
+    if (!publish) return;
+    for (const kind of ['audio', 'video'] as const) {
+      const transceiver = this.transceiver(publish[kind]);
+      if (!transceiver) continue;
+      const track = this.local.track(kind);
+      if (transceiver.sender.track !== track) await transceiver.sender.replaceTrack(track);
+    }
+  }
+
+  close(): void {
+    this.closed = true;
+    this.pc.close();
+  }
+
+  private async applyOffer(offer: OfferMessage): Promise<void> {
+    await this.pc.setRemoteDescription({ type: 'offer', sdp: offer.sdp });
+    for (const init of this.pendingCandidates.splice(0)) {
+      await this.pc.addIceCandidate(init).catch((err: unknown) => console.warn('confab: remote ICE candidate rejected', err));
+    }
+    for (const kind of ['audio', 'video'] as const) {
+      const transceiver = this.transceiver(offer.publish[kind]);
+      if (!transceiver) throw new Error(`offer has no m-line with mid ${offer.publish[kind]} for our ${kind}`);
+      transceiver.direction = 'sendonly';
+    }
+    this.publish = offer.publish;
+    await this.refreshLocalTracks(offer.publish);
+    const answer = await this.pc.createAnswer();
+    await this.pc.setLocalDescription(answer);
+    if (this.closed) return;
+    this.handlers.answer(answer.sdp ?? this.pc.localDescription?.sdp ?? '');
+
+    this.tracks = offer.tracks;
+    this.handlers.remoteMedia(mapRemoteMedia(offer.tracks, (mid) => this.transceiver(mid)?.receiver.track));
+    await this.limitVideoBitrate(offer.publish.video);
+  }
+
+  private transceiver(mid: string): RTCRtpTransceiver | undefined {
+    return this.pc.getTransceivers().find((t) => t.mid === mid);
+  }
+
+  /** Best effort: some browsers refuse parameters before media flows; the next offer tries again. */
+  private async limitVideoBitrate(mid: string): Promise<void> {
+    const sender = this.transceiver(mid)?.sender;
+    if (!sender) return;
+    try {
+      const params = sender.getParameters();
+      if (!params.encodings || params.encodings.length === 0) return;
+      if (params.encodings.every((e) => e.maxBitrate === VIDEO_MAX_BITRATE)) return;
+      for (const e of params.encodings) e.maxBitrate = VIDEO_MAX_BITRATE;
+      await sender.setParameters(params);
+    } catch (err) {
+      console.debug('confab: could not set the video bitrate', err);
+    }
+  }
+}

@@ -1,0 +1,143 @@
+/**
+ * The call: a grid of tiles (self first), a status banner, and the controls bar. Reacts to the
+ * session's events; the grid shape follows the tile count and the space available.
+ */
+import { h } from '../dom.js';
+import { icon } from '../icons.js';
+import { countKey, translate, translateAttr } from '../i18n/index.js';
+import type { LocalMedia } from '../media/local-media.js';
+import { MAX_RECONNECT_ATTEMPTS } from '../session/reconnect.js';
+import type { CallSession } from '../session/session.js';
+import { AudioSinks } from './audio-sinks.js';
+import { computeGrid } from './grid-layout.js';
+import { copyInviteLink } from './invite.js';
+import { languageSwitch } from './language-switch.js';
+import { mediaToggle } from './media-toggles.js';
+import { errorMessageKey } from './server-errors.js';
+import { Tile } from './tile.js';
+
+const GRID_GAP = 8;
+
+export function callView(session: CallSession, media: LocalMedia, onLeave: () => void): { el: HTMLElement; dispose(): void } {
+  const grid = h('div', { id: 'tiles', class: 'grid' });
+  const stage = h('section', { class: 'stage' }, grid);
+  translateAttr(stage, 'aria-label', 'call.tiles');
+  const banner = h('div', { id: 'status', class: 'banner', role: 'status', 'aria-live': 'polite', hidden: true });
+  const alone = h('p', { id: 'alone-hint', class: 'alone-hint', hidden: true });
+  translate(alone, 'call.alone');
+  const count = h('span', { id: 'participant-count', class: 'participant-count' });
+  const audio = new AudioSinks();
+
+  // ---- controls
+  const audioToggle = mediaToggle('audio', media, (m) => session.setMuted('audio', m));
+  const videoToggle = mediaToggle('video', media, (m) => session.setMuted('video', m));
+  const copy = h('button', { type: 'button', id: 'copy-link', class: 'round-button' }, icon('link'));
+  translateAttr(copy, 'aria-label', 'controls.copyLink');
+  translateAttr(copy, 'title', 'controls.copyLink');
+  copy.addEventListener('click', () => void copyInviteLink(session.meetingId));
+  const leave = h('button', { type: 'button', id: 'leave', class: 'round-button round-button--danger' }, icon('leave'));
+  translateAttr(leave, 'aria-label', 'controls.leave');
+  translateAttr(leave, 'title', 'controls.leave');
+  leave.addEventListener('click', onLeave);
+  const controls = h('nav', { class: 'controls' }, audioToggle.el, videoToggle.el, copy, leave);
+  translateAttr(controls, 'aria-label', 'controls.label');
+
+  // ---- tiles
+  const self = new Tile(session.participantId ?? '', true);
+  grid.appendChild(self.el);
+  const tiles = new Map<string, Tile>();
+
+  const updateSelf = () => {
+    self.setParticipantId(session.participantId ?? '');
+    self.setName(session.name);
+    self.setAudioMuted(media.isMuted('audio'));
+    self.setVideoMuted(media.isMuted('video'));
+    self.setVideoTrack(media.track('video'));
+    audioToggle.update();
+    videoToggle.update();
+  };
+
+  const updateParticipants = () => {
+    for (const [id, tile] of tiles) {
+      if (!session.participants.has(id)) {
+        tile.remove();
+        tiles.delete(id);
+      }
+    }
+    for (const p of session.participants.values()) {
+      let tile = tiles.get(p.id);
+      if (!tile) {
+        tile = new Tile(p.id, false);
+        tiles.set(p.id, tile);
+        grid.appendChild(tile.el);
+      }
+      tile.setName(p.name);
+      tile.setAudioMuted(p.audioMuted);
+      tile.setVideoMuted(p.videoMuted);
+    }
+    updateMedia();
+    const n = session.participants.size + 1;
+    translate(count, countKey(n), { count: n });
+    alone.hidden = !(session.state === 'connected' && session.participants.size === 0);
+    layout();
+  };
+
+  const updateMedia = () => {
+    for (const [id, tile] of tiles) tile.setVideoTrack(session.remoteMedia.get(id)?.video ?? null);
+    for (const [id, m] of session.remoteMedia) audio.set(id, m.audio);
+    audio.retain(new Set(session.remoteMedia.keys()));
+  };
+
+  const updateState = () => {
+    const state = session.state;
+    grid.dataset.state = state;
+    banner.hidden = state === 'connected';
+    banner.classList.toggle('banner--warning', state === 'reconnecting');
+    if (state === 'connecting') translate(banner, 'state.connecting');
+    else if (state === 'reconnecting') {
+      translate(banner, 'state.reconnecting', { attempt: session.reconnectAttempt, max: MAX_RECONNECT_ATTEMPTS });
+      if (session.error) banner.append(' ', translate(h('span'), errorMessageKey(session.error)));
+    } else if (state === 'connected') translate(banner, 'state.connected');
+    updateSelf();
+    updateParticipants();
+  };
+
+  // ---- layout
+  const layout = () => {
+    const { width, height } = stage.getBoundingClientRect();
+    const { cols, rows } = computeGrid(tiles.size + 1, width, height, GRID_GAP);
+    grid.style.setProperty('--cols', String(cols));
+    grid.style.setProperty('--rows', String(rows));
+  };
+  const resize = new ResizeObserver(layout);
+  resize.observe(stage);
+
+  const unsubscribe = [
+    session.events.on('state', updateState),
+    session.events.on('participants', updateParticipants),
+    session.events.on('media', updateMedia),
+    media.onChange(updateSelf),
+  ];
+  updateState();
+
+  const el = h(
+    'main',
+    { class: 'call' },
+    h('header', { class: 'call-top' }, h('span', { class: 'brand-mark', 'aria-hidden': 'true' }), count, languageSwitch()),
+    banner,
+    alone,
+    stage,
+    controls,
+    audio.el,
+  );
+  return {
+    el,
+    dispose: () => {
+      for (const u of unsubscribe) u();
+      resize.disconnect();
+      audio.clear();
+      self.remove();
+      for (const tile of tiles.values()) tile.remove();
+    },
+  };
+}

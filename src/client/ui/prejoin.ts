@@ -1,0 +1,154 @@
+/**
+ * `/m/<id>` before joining: name, camera preview, mute choices, where you are joining, invite link.
+ * Joining is always possible, also without camera or microphone.
+ */
+import { DisplayName } from '../../protocol/messages.js';
+import { h } from '../dom.js';
+import { icon } from '../icons.js';
+import { translate, translateAttr, type MessageKey } from '../i18n/index.js';
+import type { LocalMedia, MediaProblem } from '../media/local-media.js';
+import { load } from '../storage.js';
+import { copyInviteLink } from './invite.js';
+import { mediaToggle } from './media-toggles.js';
+import { initials } from './tile.js';
+
+export interface PrejoinOptions {
+  meetingId: string;
+  media: LocalMedia;
+  onJoin(name: string): void;
+}
+
+const PROBLEM_KEYS: Record<MediaProblem, MessageKey> = {
+  denied: 'media.denied',
+  'not-found': 'media.notFound',
+  'in-use': 'media.inUse',
+  insecure: 'media.insecure',
+  unknown: 'media.unknown',
+  'no-camera': 'media.noCamera',
+  'no-microphone': 'media.noMicrophone',
+};
+
+export function prejoinView(opts: PrejoinOptions): { el: HTMLElement; dispose(): void } {
+  const { media } = opts;
+
+  // ---- preview
+  const video = h('video', { id: 'preview', class: 'preview-video mirrored', autoplay: true, playsinline: true, muted: true });
+  video.muted = true;
+  video.playsInline = true;
+  const placeholder = h('div', { class: 'preview-placeholder' });
+  const placeholderAvatar = h('div', { class: 'avatar', 'aria-hidden': 'true' });
+  const placeholderText = h('p', { class: 'preview-placeholder-text' });
+  placeholder.append(placeholderAvatar, placeholderText);
+  const audioToggle = mediaToggle('audio', media, (m) => media.setMuted('audio', m));
+  const videoToggle = mediaToggle('video', media, (m) => media.setMuted('video', m));
+  const preview = h(
+    'div',
+    { class: 'preview', role: 'group' },
+    video,
+    placeholder,
+    h('div', { class: 'preview-controls' }, audioToggle.el, videoToggle.el),
+  );
+  translateAttr(preview, 'aria-label', 'prejoin.preview');
+  const problem = h('p', { id: 'media-problem', class: 'notice', role: 'alert', hidden: true });
+
+  // ---- form
+  const name = h('input', {
+    id: 'name',
+    name: 'name',
+    type: 'text',
+    class: 'input',
+    autocomplete: 'name',
+    maxlength: 64,
+    required: true,
+    spellcheck: 'false',
+    'aria-describedby': 'name-hint',
+  });
+  name.value = load('name') ?? '';
+  const nameError = h('p', { id: 'name-error', class: 'error-message', hidden: true });
+  const join = h('button', { type: 'submit', id: 'join', class: 'button button--primary button--large' });
+  translate(join, 'prejoin.join');
+  const form = h(
+    'form',
+    { class: 'join-form', novalidate: true },
+    translate(h('label', { for: 'name', class: 'label' }), 'prejoin.name.label'),
+    name,
+    translate(h('p', { id: 'name-hint', class: 'hint' }), 'prejoin.name.hint'),
+    nameError,
+    join,
+  );
+  const copy = h('button', { type: 'button', id: 'copy-link', class: 'button button--secondary' }, icon('link'), translate(h('span'), 'controls.copyLink'));
+  copy.addEventListener('click', () => void copyInviteLink(opts.meetingId));
+
+  const showNameError = (key: MessageKey | null) => {
+    nameError.hidden = key === null;
+    if (key) translate(nameError, key);
+    name.setAttribute('aria-invalid', String(key !== null));
+    name.setAttribute('aria-describedby', key ? 'name-error name-hint' : 'name-hint');
+  };
+  name.addEventListener('input', () => {
+    if (!nameError.hidden) showNameError(null);
+  });
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const parsed = DisplayName.safeParse(name.value);
+    if (!parsed.success) {
+      const trimmed = name.value.trim();
+      showNameError(trimmed.length === 0 ? 'prejoin.name.empty' : trimmed.length > 64 ? 'prejoin.name.tooLong' : 'prejoin.name.invalid');
+      name.focus();
+      return;
+    }
+    join.disabled = true;
+    opts.onJoin(parsed.data);
+  });
+
+  // ---- state
+  const update = () => {
+    audioToggle.update();
+    videoToggle.update();
+    const track = media.track('video');
+    const current = (video.srcObject as MediaStream | null)?.getVideoTracks()[0] ?? null;
+    if (track !== current) {
+      video.srcObject = track ? new MediaStream([track]) : null;
+      if (track) video.play().catch(() => undefined);
+    }
+    const showVideo = !!track && !media.isMutedByChoice('video');
+    preview.classList.toggle('preview--no-video', !showVideo);
+    translate(placeholderText, media.acquiring ? 'prejoin.preview.starting' : 'prejoin.preview.off');
+    placeholderAvatar.textContent = initials(name.value);
+    placeholderAvatar.hidden = media.acquiring;
+    problem.hidden = media.problem === null;
+    if (media.problem) translate(problem, PROBLEM_KEYS[media.problem]);
+  };
+  name.addEventListener('input', () => (placeholderAvatar.textContent = initials(name.value)));
+  const unsubscribe = media.onChange(update);
+  update();
+  void media.acquire();
+
+  const el = h(
+    'main',
+    { class: 'prejoin' },
+    h('section', { class: 'prejoin-media' }, preview, problem),
+    h(
+      'section',
+      { class: 'prejoin-details' },
+      translate(h('h1', { class: 'prejoin-title' }), 'prejoin.heading'),
+      translate(h('p', { id: 'joining-origin', class: 'origin' }), 'prejoin.origin', { origin: location.origin }),
+      translate(h('p', { id: 'meeting-id', class: 'meeting-id' }), 'prejoin.meetingId', { id: opts.meetingId }),
+      form,
+      copy,
+    ),
+  );
+  return {
+    el,
+    dispose: () => {
+      unsubscribe();
+      video.srcObject = null;
+    },
+  };
+}
+
+/** Focus the name field when it is empty (after mounting). */
+export function focusPrejoin(root: ParentNode): void {
+  const name = root.querySelector<HTMLInputElement>('#name');
+  if (name && !name.value) name.focus();
+}

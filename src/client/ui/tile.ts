@@ -1,0 +1,93 @@
+/**
+ * One participant's tile: video, name, muted-microphone icon, and an initials avatar when there is
+ * no picture. `data-participant-id` names the participant; the local tile has `data-local="true"`.
+ */
+import { h } from '../dom.js';
+import { icon } from '../icons.js';
+import { translate, translateAttr } from '../i18n/index.js';
+
+export class Tile {
+  readonly el: HTMLElement;
+  private readonly video: HTMLVideoElement;
+  private readonly avatar: HTMLElement;
+  private readonly label: HTMLElement;
+  private readonly micOff: HTMLElement;
+  private videoTrack: MediaStreamTrack | null = null;
+  private videoMuted = false;
+  private name = '';
+
+  constructor(participantId: string, readonly local: boolean) {
+    this.video = h('video', { class: 'tile-video', autoplay: true, playsinline: true, muted: true });
+    this.video.muted = true; // audio plays through a separate <audio> element
+    this.video.playsInline = true;
+    if (local) this.video.classList.add('mirrored');
+    this.avatar = h('div', { class: 'avatar', 'aria-hidden': 'true' });
+    this.label = h('span', { class: 'tile-name' });
+    this.micOff = h('span', { class: 'tile-mic-off', role: 'img', hidden: true }, icon('micOff', 'icon icon--small'));
+    translateAttr(this.micOff, 'aria-label', 'call.micMuted');
+    translateAttr(this.micOff, 'title', 'call.micMuted');
+    this.el = h(
+      'figure',
+      { class: 'tile tile--no-video', 'data-participant-id': participantId, ...(local ? { 'data-local': 'true' } : {}) },
+      this.video,
+      this.avatar,
+      h('figcaption', { class: 'tile-caption' }, this.micOff, this.label),
+    );
+  }
+
+  setParticipantId(id: string): void {
+    this.el.dataset.participantId = id;
+  }
+
+  setName(name: string): void {
+    if (name === this.name && this.label.textContent) return;
+    this.name = name;
+    if (this.local) translate(this.label, 'call.you', { name });
+    else this.label.textContent = name;
+    this.avatar.textContent = initials(name);
+    this.el.style.setProperty('--avatar-hue', String(hue(name)));
+  }
+
+  setAudioMuted(muted: boolean): void {
+    this.micOff.hidden = !muted;
+  }
+
+  setVideoMuted(muted: boolean): void {
+    this.videoMuted = muted;
+    this.refresh();
+  }
+
+  /** A new track object (e.g. a reused mid now carrying someone else) gets a fresh MediaStream. */
+  setVideoTrack(track: MediaStreamTrack | null): void {
+    if (track === this.videoTrack) return;
+    this.videoTrack = track;
+    this.video.srcObject = track ? new MediaStream([track]) : null;
+    if (track) this.video.play().catch(() => undefined);
+    this.refresh();
+  }
+
+  private refresh(): void {
+    this.el.classList.toggle('tile--no-video', this.videoMuted || !this.videoTrack);
+  }
+
+  remove(): void {
+    this.video.srcObject = null;
+    this.el.remove();
+  }
+}
+
+export function initials(name: string): string {
+  const words = name.trim().split(/\s+/).filter(Boolean);
+  const first = words[0];
+  if (!first) return '?';
+  const letter = (w: string) => Array.from(w)[0] ?? '';
+  const last = words.length > 1 ? letter(words[words.length - 1]!) : '';
+  return (letter(first) + last).toLocaleUpperCase();
+}
+
+/** A stable colour per name, so a person keeps their colour across tiles and sessions. */
+function hue(name: string): number {
+  let x = 0;
+  for (const ch of name) x = (x * 31 + (ch.codePointAt(0) ?? 0)) >>> 0;
+  return x % 360;
+}

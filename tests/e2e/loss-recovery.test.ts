@@ -1,0 +1,61 @@
+/**
+ * NACK and RTX work in both directions: with 5% of media packets dropped at the SFU's transport
+ * (inbound and outbound), the SFU asks the publisher to retransmit what it missed, retransmits to
+ * the subscriber what the subscriber missed, and video keeps decoding.
+ */
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { launchBrowser, waitFor } from '../helpers/browser.js';
+import { Participant } from '../helpers/meeting-page.js';
+import { startServer, type RunningServer } from '../helpers/server.js';
+
+let server: RunningServer;
+let browser: Browser;
+before(async () => {
+  server = await startServer({ CONFAB_RTC_SIMULATED_LOSS_PERCENT: '5' });
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+type Counters = Record<string, number>;
+
+async function videoCounters(p: Participant, type: 'outbound-rtp' | 'inbound-rtp'): Promise<Counters> {
+  return p.page.evaluate(async (type) => {
+    const pc = (window as unknown as { __confab: { pc: RTCPeerConnection } }).__confab.pc;
+    const sum: Record<string, number> = {};
+    (await pc.getStats()).forEach((s: Record<string, unknown>) => {
+      if (s.type !== type || s.kind !== 'video') return;
+      for (const k of ['nackCount', 'retransmittedPacketsSent', 'retransmittedPacketsReceived', 'framesDecoded', 'packetsLost']) {
+        if (typeof s[k] === 'number') sum[k] = (sum[k] ?? 0) + (s[k] as number);
+      }
+    });
+    return sum;
+  }, type);
+}
+
+test('lost packets are re-requested and retransmitted on both legs', { timeout: 120_000 }, async () => {
+  const sender = await Participant.open(browser, server.url, 'Sender');
+  const url = await sender.startMeeting();
+  await sender.join();
+  const receiver = await Participant.open(browser, url, 'Receiver');
+  await receiver.join();
+  const senderId = await sender.participantId();
+
+  // Publisher leg: the SFU NACKs what it lost, and Chrome answers with RTX.
+  const out = await waitFor('publisher retransmissions', async () => {
+    const c = await videoCounters(sender, 'outbound-rtp');
+    return (c.nackCount ?? 0) > 0 && (c.retransmittedPacketsSent ?? 0) > 0 ? c : undefined;
+  }, 30_000);
+  // Subscriber leg: Chrome NACKs what the SFU's forwarding lost, and the SFU retransmits.
+  const inb = await waitFor('subscriber retransmissions', async () => {
+    const c = await videoCounters(receiver, 'inbound-rtp');
+    return (c.nackCount ?? 0) > 0 && (c.retransmittedPacketsReceived ?? 0) > 0 ? c : undefined;
+  }, 30_000);
+  await receiver.expectMediaFlowing([senderId], 30);
+  console.log(`publisher: ${JSON.stringify(out)}; subscriber: ${JSON.stringify(inb)}`);
+  assert.ok(out.retransmittedPacketsSent! > 0 && inb.retransmittedPacketsReceived! > 0);
+});

@@ -6,6 +6,22 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 
+/** The CSP the server sends (src/server/http.ts), also on `vite preview` so violations show up there. */
+const CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data: blob:",
+  "media-src 'self' blob:",
+  "connect-src 'self'",
+  "worker-src 'self' blob:",
+  "font-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+  "form-action 'self'",
+].join('; ');
+
 const serverOrigin = process.env.CONFAB_DEV_SERVER ?? 'http://127.0.0.1:8080';
 
 export default defineConfig({
@@ -29,5 +45,5 @@ export default defineConfig({
       '/ws': { target: serverOrigin.replace(/^http/, 'ws'), ws: true },
     },
   },
-  preview: { host: '127.0.0.1' },
+  preview: { host: '127.0.0.1', headers: { 'Content-Security-Policy': CSP } },
 });

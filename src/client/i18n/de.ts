@@ -60,6 +60,7 @@ export const de = {
   'state.connecting': 'Verbindung wird aufgebaut…',
   'state.connected': 'Verbunden',
   'state.reconnecting': 'Verbindung unterbrochen. Neuer Versuch ({attempt} von {max})…',
+  'state.retrying': 'Verbindung fehlgeschlagen. Neuer Versuch ({attempt} von {max})…',
   'state.failed.title': 'Verbindung fehlgeschlagen',
   'state.failed.body': 'Die Verbindung zur Besprechung konnte nicht hergestellt werden oder ist abgebrochen. Prüfen Sie Ihr Netzwerk und versuchen Sie es erneut.',
   'state.left.title': 'Sie haben die Besprechung verlassen',

@@ -61,6 +61,7 @@ export const en = {
   'state.connecting': 'Connecting…',
   'state.connected': 'Connected',
   'state.reconnecting': 'Connection lost. Reconnecting (attempt {attempt} of {max})…',
+  'state.retrying': 'Could not connect. Trying again (attempt {attempt} of {max})…',
   'state.failed.title': 'Could not connect',
   'state.failed.body': 'The connection to the meeting could not be established or was lost. Check your network and try again.',
   'state.left.title': 'You left the meeting',

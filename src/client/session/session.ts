@@ -69,6 +69,8 @@ export class CallSession {
   remoteMedia = new Map<string, RemoteMedia>();
   /** 1-based number of the reconnection attempt under way (while `reconnecting`). */
   reconnectAttempt = 0;
+  /** Whether this session was ever `connected` (a first join that fails is not a lost connection). */
+  everConnected = false;
   /** The last non-recoverable server error, shown with `failed` / `reconnecting`. */
   error: ErrorCode | null = null;
 
@@ -105,6 +107,7 @@ export class CallSession {
     this.reconnectAttempt = 0;
     this.error = null;
     this.participantId = null;
+    this.everConnected = false;
     this.setState('connecting');
     try {
       await this.opts.media.acquire();
@@ -150,7 +153,7 @@ export class CallSession {
       failed: (err) => {
         if (!current()) return;
         console.warn('confab: could not apply the offer', err);
-        this.lost();
+        this.lost('offer failed');
       },
     });
     attempt.signaling = new SignalingChannel(this.opts.url ?? signalingUrl(), {
@@ -166,10 +169,10 @@ export class CallSession {
         });
       },
       message: (m) => current() && this.onMessage(attempt, m),
-      closed: () => current() && this.lost(),
+      closed: (ev) => current() && this.lost(`signaling closed ${ev.code}`),
     });
     attempt.connectTimer = setTimeout(() => {
-      if (current() && this.state !== 'connected') this.lost();
+      if (current() && this.state !== 'connected') this.lost('connect timeout');
     }, CONNECT_TIMEOUT_MS);
   }
 
@@ -213,7 +216,7 @@ export class CallSession {
         }
         this.error = m.code;
         if (isFinalError(m.code)) this.end('failed');
-        else this.lost();
+        else this.lost(`server error ${m.code}`);
         return;
     }
   }
@@ -224,9 +227,9 @@ export class CallSession {
       attempt.pcConnected = true;
       this.maybeConnected(attempt);
     } else if (s === 'disconnected') {
-      attempt.disconnectTimer = setTimeout(() => this.attempt === attempt && this.lost(), DISCONNECTED_GRACE_MS);
+      attempt.disconnectTimer = setTimeout(() => this.attempt === attempt && this.lost('media disconnected'), DISCONNECTED_GRACE_MS);
     } else if (s === 'failed') {
-      this.lost();
+      this.lost('media failed');
     }
   }
 
@@ -235,13 +238,15 @@ export class CallSession {
     clearTimeout(attempt.connectTimer);
     this.reconnectAttempt = 0;
     this.error = null;
+    this.everConnected = true;
     this.setState('connected');
     this.syncLocalMedia();
   }
 
   /** The attempt broke: retry with back-off, or give up. */
-  private lost(): void {
+  private lost(reason: string): void {
     if (this.state === 'left' || this.state === 'failed') return;
+    console.info(`confab: connection lost (${reason})`);
     this.dropAttempt();
     if (this.reconnectAttempt >= MAX_RECONNECT_ATTEMPTS) {
       this.end('failed');

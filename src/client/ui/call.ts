@@ -95,7 +95,7 @@ export function callView(session: CallSession, media: LocalMedia, onLeave: () =>
     banner.classList.toggle('banner--warning', state === 'reconnecting');
     if (state === 'connecting') translate(banner, 'state.connecting');
     else if (state === 'reconnecting') {
-      translate(banner, 'state.reconnecting', { attempt: session.reconnectAttempt, max: MAX_RECONNECT_ATTEMPTS });
+      translate(banner, session.everConnected ? 'state.reconnecting' : 'state.retrying', { attempt: session.reconnectAttempt, max: MAX_RECONNECT_ATTEMPTS });
       if (session.error) banner.append(' ', translate(h('span'), errorMessageKey(session.error)));
     } else if (state === 'connected') translate(banner, 'state.connected');
     updateSelf();

@@ -11,6 +11,7 @@ import { load } from '../storage.js';
 import { copyInviteLink } from './invite.js';
 import { mediaToggle } from './media-toggles.js';
 import { initials } from './tile.js';
+import { topBar } from './top-bar.js';
 
 export interface PrejoinOptions {
   meetingId: string;
@@ -124,7 +125,7 @@ export function prejoinView(opts: PrejoinOptions): { el: HTMLElement; dispose():
   update();
   void media.acquire();
 
-  const el = h(
+  const main = h(
     'main',
     { class: 'prejoin' },
     h('section', { class: 'prejoin-media' }, preview, problem),
@@ -138,6 +139,7 @@ export function prejoinView(opts: PrejoinOptions): { el: HTMLElement; dispose():
       copy,
     ),
   );
+  const el = h('div', { class: 'page' }, topBar(), main);
   return {
     el,
     dispose: () => {

@@ -30,7 +30,7 @@ async function forwardedPackets(server: RunningServer): Promise<number> {
 interface Result { participants: number; packetsPerSecond: number; cpuPerSecond: number; microsPerPacket: number }
 
 async function measure(n: number): Promise<Result> {
-  const server = await startServer({ LOG_LEVEL: 'warn' });
+  const server = await startServer();
   const browser = await launchBrowser();
   try {
     const first = await Participant.open(browser, server.url, 'P1');

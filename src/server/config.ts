@@ -16,6 +16,8 @@ export const ConfigSchema = z
     /** Where the built client lives. */
     clientDir: z.string().default('dist/client'),
     maxParticipants: z.coerce.number().int().min(2).max(500).default(100),
+    /** Ping interval for signaling connections; one that misses a pong is dropped at the next. */
+    heartbeatSeconds: z.coerce.number().min(1).max(300).default(20),
     rtc: z
       .object({
         /**
@@ -60,6 +62,7 @@ function fromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
     logLevel: env.LOG_LEVEL,
     clientDir: env.CONFAB_CLIENT_DIR,
     maxParticipants: env.CONFAB_MAX_PARTICIPANTS,
+    heartbeatSeconds: env.CONFAB_HEARTBEAT_SECONDS,
     rtc: dropUndefined(rtc),
   };
 }

@@ -36,15 +36,15 @@ server.on('upgrade', (req, socket, head) => {
     socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
     return;
   }
-  wss.handleUpgrade(req, socket, head, (ws) => signaling.handle(ws));
+  wss.handleUpgrade(req, socket, head, (ws) => {
+    alive.add(ws);
+    ws.on('pong', () => alive.add(ws));
+    signaling.handle(ws);
+  });
 });
 
 // Detect dead clients: a connection that misses a pong is terminated (and so leaves the meeting).
 const alive = new WeakSet<object>();
-wss.on('connection', (ws) => {
-  alive.add(ws);
-  ws.on('pong', () => alive.add(ws));
-});
 const heartbeat = setInterval(() => {
   for (const ws of wss.clients) {
     if (!alive.has(ws)) {
@@ -54,7 +54,7 @@ const heartbeat = setInterval(() => {
     alive.delete(ws);
     ws.ping();
   }
-}, 20_000);
+}, config.heartbeatSeconds * 1000);
 
 function safeHost(origin: string): string | undefined {
   try {

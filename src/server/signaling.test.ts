@@ -20,8 +20,9 @@ class Client {
   private waiters: (() => void)[] = [];
   closed: { code: number } | undefined;
 
-  constructor(origin?: string) {
-    this.ws = new WebSocket(`${server.url.replace('http', 'ws')}/ws`, origin ? { origin } : {});
+  constructor(origin?: string, options: { url?: string; autoPong?: boolean } = {}) {
+    const base = options.url ?? server.url;
+    this.ws = new WebSocket(`${base.replace('http', 'ws')}/ws`, { ...(origin ? { origin } : {}), autoPong: options.autoPong ?? true });
     this.ws.on('message', (data) => {
       this.inbox.push(ServerMessage.parse(JSON.parse(String(data))));
       this.wake();
@@ -79,8 +80,8 @@ class Client {
   }
 }
 
-async function createMeeting(): Promise<string> {
-  const res = await fetch(`${server.url}/api/meetings`, { method: 'POST' });
+async function createMeeting(base = server.url): Promise<string> {
+  const res = await fetch(`${base}/api/meetings`, { method: 'POST' });
   assert.equal(res.status, 201);
   return ((await res.json()) as { meetingId: string }).meetingId;
 }
@@ -231,6 +232,27 @@ describe('signaling flow', () => {
     assert.equal(left.participantId, welcomeB.participantId);
     assert.equal(await b.waitClosed(), 1000);
     a.ws.close();
+  });
+
+  test('a client that stops answering pings is dropped; one that answers stays', async () => {
+    const quick = await startServer({ CONFAB_HEARTBEAT_SECONDS: '1' });
+    try {
+      const meetingId = await createMeeting(quick.url);
+      const live = await new Client(undefined, { url: quick.url }).open();
+      live.send({ type: 'join', meetingId, name: 'Live' });
+      await live.next('welcome');
+      const dead = await new Client(undefined, { url: quick.url, autoPong: false }).open();
+      dead.send({ type: 'join', meetingId, name: 'Dead' });
+      const { participantId } = await dead.next('welcome');
+      // Dropped at the second tick at the latest; the live client has answered a ping by then.
+      await dead.waitClosed(5000);
+      const left = await live.next('participant-left', 5000);
+      assert.equal(left.participantId, participantId);
+      assert.equal(live.ws.readyState, WebSocket.OPEN);
+      live.ws.close();
+    } finally {
+      await quick.stop();
+    }
   });
 
   test('server logs never contain display names or addresses', () => {

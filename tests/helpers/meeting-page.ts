@@ -85,10 +85,11 @@ export class Participant {
   async expectMediaFlowing(from: string[], minFrames = 10, timeoutMs = 20_000): Promise<void> {
     const key = (s: RemoteMediaStats) => `${s.participantId}/${s.kind}`;
     const before = new Map((await this.remoteMedia()).map((s) => [key(s), s]));
+    let now: RemoteMediaStats[] = [];
     await waitFor(
       `${this.name} receiving media from ${from.length} participants`,
       async () => {
-        const now = await this.remoteMedia();
+        now = await this.remoteMedia();
         const ok = from.every((id) => {
           const v = now.find((s) => s.participantId === id && s.kind === 'video');
           const a = now.find((s) => s.participantId === id && s.kind === 'audio');
@@ -100,7 +101,10 @@ export class Participant {
         return ok ? true : undefined;
       },
       timeoutMs,
-    );
+    ).catch((err: Error) => {
+      const show = (m: Iterable<RemoteMediaStats>) => JSON.stringify([...m]);
+      throw new Error(`${err.message}\n  expected from: ${JSON.stringify(from)}\n  before: ${show(before.values())}\n  last: ${show(now)}`);
+    });
   }
 
   async leave(): Promise<void> {

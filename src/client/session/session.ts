@@ -35,10 +35,14 @@ export interface SessionEvents extends Record<string, unknown> {
   notice: ErrorCode;
 }
 
+/** What the session needs of the local devices (LocalMedia; a fake in tests). */
+export type SessionMedia = Pick<LocalMedia, 'acquire' | 'isMuted' | 'onChange' | 'setMuted' | 'stop' | 'track'>;
+
 export interface SessionOptions {
   meetingId: string;
   name: string;
-  media: LocalMedia;
+  media: SessionMedia;
+  /** Signaling URL; defaults to this origin's SIGNALING_PATH. */
   url?: string;
 }
 

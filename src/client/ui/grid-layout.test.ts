@@ -12,9 +12,10 @@ test('wide window: 1, 2, 2x2, 3x2, 3x3, 4x3', () => {
   assert.deepEqual(got, ['1x1', '2x1', '2x2', '2x2', '3x2', '3x2', '3x3', '3x3', '3x3', '4x3']);
 });
 
-test('portrait phone: stacked for two, then two columns', () => {
+test('portrait phone: stacked up to three, then two columns', () => {
   assert.equal(shape(1, 374, 680), '1x1');
   assert.equal(shape(2, 374, 680), '1x2');
+  assert.equal(shape(3, 374, 680), '1x3');
   assert.equal(shape(4, 374, 680), '2x2');
   assert.equal(shape(6, 374, 680), '2x3');
 });

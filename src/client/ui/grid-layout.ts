@@ -1,8 +1,8 @@
 /**
  * How many columns and rows for `count` tiles in a `width` x `height` area: the arrangement that
- * gives each tile the largest area at a target aspect ratio (16:9 in landscape, 3:4 in portrait,
- * where video is cropped to fill). On a wide screen that yields 1, 2, 2x2, 3x2, 3x3, 4x3 …;
- * on a portrait phone 1 column for two people, then two columns.
+ * gives each tile the largest area at a target aspect ratio (16:9 in landscape, square in portrait;
+ * video is cropped to fill its tile). On a wide screen that yields 1, 2, 2x2, 3x2, 3x3, 4x3 …;
+ * on a portrait phone one column for up to three people, then two columns.
  */
 export interface GridLayout {
   cols: number;
@@ -13,7 +13,7 @@ export function computeGrid(count: number, width: number, height: number, gap = 
   const n = Math.max(1, Math.floor(count));
   if (width <= 0 || height <= 0) return { cols: Math.ceil(Math.sqrt(n)), rows: Math.ceil(n / Math.ceil(Math.sqrt(n))) };
   const landscape = width >= height;
-  const aspect = landscape ? 16 / 9 : 3 / 4;
+  const aspect = landscape ? 16 / 9 : 1;
   let best: GridLayout & { area: number; empty: number } = { cols: 1, rows: n, area: -1, empty: 0 };
   // Try the orientation's natural direction first, so near-ties go to side by side in landscape
   // and to stacked in portrait.

@@ -115,12 +115,15 @@ export function prejoinView(opts: PrejoinOptions): { el: HTMLElement; dispose():
     const showVideo = !!track && !media.isMutedByChoice('video');
     preview.classList.toggle('preview--no-video', !showVideo);
     translate(placeholderText, media.acquiring ? 'prejoin.preview.starting' : 'prejoin.preview.off');
-    placeholderAvatar.textContent = initials(name.value);
-    placeholderAvatar.hidden = media.acquiring;
+    showInitials();
     problem.hidden = media.problem === null;
     if (media.problem) translate(problem, PROBLEM_KEYS[media.problem]);
   };
-  name.addEventListener('input', () => (placeholderAvatar.textContent = initials(name.value)));
+  const showInitials = () => {
+    placeholderAvatar.textContent = initials(name.value);
+    placeholderAvatar.hidden = media.acquiring || name.value.trim() === '';
+  };
+  name.addEventListener('input', showInitials);
   const unsubscribe = media.onChange(update);
   update();
   void media.acquire();
@@ -149,8 +152,11 @@ export function prejoinView(opts: PrejoinOptions): { el: HTMLElement; dispose():
   };
 }
 
-/** Focus the name field when it is empty (after mounting). */
+/**
+ * Focus the name field when it is empty (after mounting); not on touch screens, where it would pop
+ * up the keyboard over the preview.
+ */
 export function focusPrejoin(root: ParentNode): void {
   const name = root.querySelector<HTMLInputElement>('#name');
-  if (name && !name.value) name.focus();
+  if (name && !name.value && matchMedia('(pointer: fine)').matches) name.focus();
 }

@@ -5,22 +5,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
-
-/** The CSP the server sends (src/server/http.ts), also on `vite preview` so violations show up there. */
-const CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data: blob:",
-  "media-src 'self' blob:",
-  "connect-src 'self'",
-  "worker-src 'self' blob:",
-  "font-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-  "form-action 'self'",
-].join('; ');
+import { CONTENT_SECURITY_POLICY } from './src/server/security-headers.js';
 
 const serverOrigin = process.env.CONFAB_DEV_SERVER ?? 'http://127.0.0.1:8080';
 
@@ -45,5 +30,5 @@ export default defineConfig({
       '/ws': { target: serverOrigin.replace(/^http/, 'ws'), ws: true },
     },
   },
-  preview: { host: '127.0.0.1', headers: { 'Content-Security-Policy': CSP } },
+  preview: { host: '127.0.0.1', headers: { 'Content-Security-Policy': CONTENT_SECURITY_POLICY } },
 });

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { launchBrowser } from '../tests/helpers/browser.js';
+import { noiseVideo } from '../tests/helpers/fake-media.js';
 import { Participant } from '../tests/helpers/meeting-page.js';
 import { startServer, type RunningServer } from '../tests/helpers/server.js';
 
@@ -31,7 +32,9 @@ interface Result { participants: number; packetsPerSecond: number; cpuPerSecond:
 
 async function measure(n: number): Promise<Result> {
   const server = await startServer();
-  const browser = await launchBrowser();
+  // A camera clip with real detail, so publishers send realistic bitrates (the default fake camera
+  // compresses to a trickle); Chrome's congestion control still decides the actual rate.
+  const browser = await launchBrowser([`--use-file-for-fake-video-capture=${await noiseVideo()}`]);
   try {
     const first = await Participant.open(browser, server.url, 'P1');
     const url = await first.startMeeting();

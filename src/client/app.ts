@@ -54,7 +54,7 @@ export class App {
   }
 
   private showInvalidLink(): void {
-    this.mount('ended', endedView({ title: 'state.failed.title', message: 'prejoin.invalidMeeting', tone: 'error' }), 'invalid-link', 'title.home');
+    this.mount('ended', endedView({ title: 'prejoin.invalidMeeting.title', message: 'prejoin.invalidMeeting', tone: 'error' }), 'invalid-link', 'title.home');
   }
 
   private showPrejoin(meetingId: string): void {

@@ -30,6 +30,7 @@ export const de = {
   'prejoin.preview': 'Vorschau Ihrer Kamera',
   'prejoin.preview.starting': 'Kamera wird gestartet…',
   'prejoin.preview.off': 'Kamera ist aus',
+  'prejoin.invalidMeeting.title': 'Ungültiger Besprechungslink',
   'prejoin.invalidMeeting': 'Dieser Besprechungslink ist ungültig. Prüfen Sie den Link oder starten Sie eine neue Besprechung.',
 
   'media.denied': 'Der Zugriff auf Kamera und Mikrofon wurde blockiert. Sie können trotzdem beitreten und zuschauen und zuhören, oder den Zugriff in den Website-Einstellungen Ihres Browsers erlauben und die Seite neu laden.',

@@ -31,6 +31,7 @@ export const en = {
   'prejoin.preview': 'Your camera preview',
   'prejoin.preview.starting': 'Starting camera…',
   'prejoin.preview.off': 'Camera is off',
+  'prejoin.invalidMeeting.title': 'Invalid meeting link',
   'prejoin.invalidMeeting': 'This meeting link is not valid. Check the link or start a new meeting.',
 
   'media.denied': 'Access to camera and microphone was blocked. You can still join to watch and listen, or allow access in your browser’s site settings and reload the page.',

@@ -1,0 +1,301 @@
+/**
+ * The session against a fake WebSocket and a fake RTCPeerConnection (no browser): offers are applied
+ * strictly one at a time, early ICE candidates wait for the remote description, publish
+ * transceivers get our tracks, remote media is mapped by `offer.tracks`, and a lost connection is
+ * retried with back-off until `failed`; meeting-not-found is final at once.
+ */
+import assert from 'node:assert/strict';
+import { afterEach, beforeEach, mock, test } from 'node:test';
+import '../zod-setup.js';
+import type { ServerMessage } from '../../protocol/messages.js';
+import { MAX_RECONNECT_ATTEMPTS } from './reconnect.js';
+import { CallSession, type SessionMedia } from './session.js';
+
+const MEETING = 'AbCdEfGhIjKlMnOpQrStUv12';
+const tick = () => new Promise<void>((r) => setImmediate(r));
+async function settle(): Promise<void> {
+  for (let i = 0; i < 20; i++) await tick();
+}
+
+// ------------------------------------------------------------------ fakes
+
+class FakeWebSocket extends EventTarget {
+  static readonly CONNECTING = 0;
+  static readonly OPEN = 1;
+  static readonly CLOSING = 2;
+  static readonly CLOSED = 3;
+  static all: FakeWebSocket[] = [];
+  readyState = FakeWebSocket.CONNECTING;
+  sent: Array<Record<string, unknown>> = [];
+  constructor(readonly url: string) {
+    super();
+    FakeWebSocket.all.push(this);
+  }
+  send(data: string): void {
+    this.sent.push(JSON.parse(data) as Record<string, unknown>);
+  }
+  close(): void {
+    this.readyState = FakeWebSocket.CLOSED;
+  }
+  // driven by the test:
+  serverOpen(): void {
+    this.readyState = FakeWebSocket.OPEN;
+    this.dispatchEvent(new Event('open'));
+  }
+  serverSend(message: ServerMessage): void {
+    this.dispatchEvent(new MessageEvent('message', { data: JSON.stringify(message) }));
+  }
+  serverClose(code = 1006): void {
+    this.readyState = FakeWebSocket.CLOSED;
+    this.dispatchEvent(Object.assign(new Event('close'), { code }));
+  }
+  sentOfType(type: string): Array<Record<string, unknown>> {
+    return this.sent.filter((m) => m.type === type);
+  }
+}
+
+interface FakeTrack {
+  id: string;
+  kind: string;
+}
+
+class FakeTransceiver {
+  direction = 'recvonly';
+  readonly receiver: { track: FakeTrack };
+  readonly sender = {
+    track: null as FakeTrack | null,
+    replaceTrack: async (t: FakeTrack | null) => {
+      this.sender.track = t;
+    },
+    getParameters: () => ({ encodings: [{}] as Array<{ maxBitrate?: number }> }),
+    setParameters: async () => undefined,
+  };
+  constructor(readonly mid: string) {
+    this.receiver = { track: { id: `remote-${mid}`, kind: 'unknown' } };
+  }
+}
+
+class FakePeerConnection extends EventTarget {
+  static all: FakePeerConnection[] = [];
+  log: string[] = [];
+  remoteDescription: { sdp: string } | null = null;
+  connectionState = 'new';
+  private readonly transceivers: FakeTransceiver[] = [];
+  constructor(readonly config: RTCConfiguration) {
+    super();
+    FakePeerConnection.all.push(this);
+  }
+  /** sdp is "mids:0,1,2" in these tests; applying takes a few ticks, like a real one. */
+  async setRemoteDescription(d: { sdp: string }): Promise<void> {
+    this.log.push(`srd-start ${d.sdp}`);
+    await settleBriefly();
+    for (const mid of d.sdp.replace('mids:', '').split(',')) {
+      if (!this.transceivers.some((t) => t.mid === mid)) this.transceivers.push(new FakeTransceiver(mid));
+    }
+    this.remoteDescription = d;
+    this.log.push(`srd-end ${d.sdp}`);
+  }
+  async addIceCandidate(c: { candidate: string }): Promise<void> {
+    if (!this.remoteDescription) throw new Error('no remote description');
+    this.log.push(`ice ${c.candidate}`);
+  }
+  getTransceivers(): FakeTransceiver[] {
+    return this.transceivers;
+  }
+  async createAnswer(): Promise<{ type: string; sdp: string }> {
+    return { type: 'answer', sdp: `answer-to ${this.remoteDescription?.sdp}` };
+  }
+  async setLocalDescription(): Promise<void> {
+    this.log.push('sld');
+  }
+  close(): void {
+    this.connectionState = 'closed';
+  }
+  setState(s: string): void {
+    this.connectionState = s;
+    this.dispatchEvent(new Event('connectionstatechange'));
+  }
+}
+
+async function settleBriefly(): Promise<void> {
+  await tick();
+  await tick();
+}
+
+function fakeMedia(): SessionMedia & { stopped: number } {
+  const tracks = { audio: { id: 'mic', kind: 'audio' }, video: { id: 'cam', kind: 'video' } };
+  const muted = { audio: false, video: false };
+  const listeners = new Set<() => void>();
+  return {
+    stopped: 0,
+    acquire: async () => undefined,
+    isMuted: (k) => muted[k],
+    setMuted(k, m) {
+      muted[k] = m;
+      for (const l of listeners) l();
+    },
+    onChange(l) {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+    stop() {
+      this.stopped++;
+    },
+    track: (k) => tracks[k] as unknown as MediaStreamTrack,
+  };
+}
+
+const saved: Record<string, unknown> = {};
+beforeEach(() => {
+  FakeWebSocket.all = [];
+  FakePeerConnection.all = [];
+  for (const k of ['WebSocket', 'RTCPeerConnection']) saved[k] = (globalThis as Record<string, unknown>)[k];
+  Object.assign(globalThis, { WebSocket: FakeWebSocket, RTCPeerConnection: FakePeerConnection });
+  mock.method(console, 'info', () => undefined);
+  mock.method(console, 'warn', () => undefined);
+});
+afterEach(() => {
+  Object.assign(globalThis, saved);
+  mock.restoreAll();
+  mock.timers.reset();
+});
+
+function offer(mids: string[], tracks: Array<{ mid: string; participantId: string; kind: 'audio' | 'video' }>): ServerMessage {
+  return { type: 'offer', sdp: `mids:${mids.join(',')}`, publish: { audio: '0', video: '1' }, tracks };
+}
+
+async function joined(session: CallSession): Promise<{ ws: FakeWebSocket; pc: FakePeerConnection }> {
+  void session.start();
+  await settle();
+  const ws = FakeWebSocket.all.at(-1)!;
+  const pc = FakePeerConnection.all.at(-1)!;
+  ws.serverOpen();
+  ws.serverSend({ type: 'welcome', participantId: 'me', meetingId: MEETING, participants: [{ id: 'p1', name: 'Bob', audioMuted: false, videoMuted: true }] });
+  return { ws, pc };
+}
+
+// ------------------------------------------------------------------ tests
+
+test('join, answer offers one at a time, queue early candidates, map media, connect', async () => {
+  const media = fakeMedia();
+  const session = new CallSession({ meetingId: MEETING, name: 'Ada', media, url: 'ws://test/ws' });
+  const states: string[] = [];
+  session.events.on('state', (s) => states.push(s));
+  const { ws, pc } = await joined(session);
+
+  assert.deepEqual(ws.sent[0], { type: 'join', meetingId: MEETING, name: 'Ada', audioMuted: false, videoMuted: false });
+  assert.equal(pc.config.bundlePolicy, 'max-bundle');
+  assert.equal(session.participantId, 'me');
+  assert.deepEqual([...session.participants.keys()], ['p1']);
+
+  // A candidate before any remote description, then two offers back to back.
+  ws.serverSend({ type: 'ice', candidate: { candidate: 'candidate:early', sdpMid: '0', sdpMLineIndex: 0 } });
+  ws.serverSend(offer(['0', '1'], []));
+  ws.serverSend(offer(['0', '1', '2', '3'], [{ mid: '2', participantId: 'p1', kind: 'audio' }, { mid: '3', participantId: 'p1', kind: 'video' }]));
+  await settle();
+
+  assert.deepEqual(pc.log, [
+    'srd-start mids:0,1',
+    'srd-end mids:0,1',
+    'ice candidate:early',
+    'sld',
+    'srd-start mids:0,1,2,3',
+    'srd-end mids:0,1,2,3',
+    'sld',
+  ]);
+  assert.deepEqual(ws.sentOfType('answer').map((m) => m.sdp), ['answer-to mids:0,1', 'answer-to mids:0,1,2,3']);
+  const [t0, t1, t2] = pc.getTransceivers();
+  assert.equal(t0!.direction, 'sendonly');
+  assert.equal(t1!.direction, 'sendonly');
+  assert.equal(t2!.direction, 'recvonly');
+  assert.equal(t0!.sender.track?.id, 'mic');
+  assert.equal(t1!.sender.track?.id, 'cam');
+  assert.equal(session.tracks.length, 2);
+  assert.equal((session.remoteMedia.get('p1')?.video as unknown as FakeTrack).id, 'remote-3');
+  assert.equal((session.remoteMedia.get('p1')?.audio as unknown as FakeTrack).id, 'remote-2');
+
+  assert.equal(session.state, 'connecting');
+  pc.setState('connected');
+  assert.equal(session.state, 'connected');
+  assert.deepEqual(states, ['connecting', 'connected']);
+
+  // Our own candidates go out (not the end-of-candidates null).
+  pc.dispatchEvent(Object.assign(new Event('icecandidate'), { candidate: { candidate: 'candidate:mine', sdpMid: '0', sdpMLineIndex: 0 } }));
+  pc.dispatchEvent(Object.assign(new Event('icecandidate'), { candidate: null }));
+  assert.deepEqual(ws.sentOfType('ice'), [{ type: 'ice', candidate: { candidate: 'candidate:mine', sdpMid: '0', sdpMLineIndex: 0 } }]);
+
+  // Mute is sent once; remote track-state and participant-left update the roster.
+  session.setMuted('audio', true);
+  session.setMuted('audio', true);
+  assert.deepEqual(ws.sentOfType('track-state'), [{ type: 'track-state', kind: 'audio', muted: true }]);
+  ws.serverSend({ type: 'track-state', participantId: 'p1', kind: 'video', muted: false });
+  assert.equal(session.participants.get('p1')?.videoMuted, false);
+  ws.serverSend({ type: 'participant-left', participantId: 'p1' });
+  assert.equal(session.participants.size, 0);
+
+  session.leave();
+  assert.equal(session.state, 'left');
+  assert.deepEqual(ws.sent.at(-1), { type: 'leave' });
+  assert.equal(media.stopped, 1);
+});
+
+test('an unexpected close reconnects with a new socket and PeerConnection, then gives up', async () => {
+  mock.timers.enable({ apis: ['setTimeout'] });
+  const session = new CallSession({ meetingId: MEETING, name: 'Ada', media: fakeMedia(), url: 'ws://test/ws' });
+  const { ws, pc } = await joined(session);
+  pc.setState('connected');
+  assert.equal(session.state, 'connected');
+
+  ws.serverClose();
+  assert.equal(session.state, 'reconnecting');
+  assert.equal(session.reconnectAttempt, 1);
+  assert.equal(pc.connectionState, 'closed');
+  mock.timers.tick(1300);
+  assert.equal(FakeWebSocket.all.length, 2);
+  assert.equal(FakePeerConnection.all.length, 2);
+
+  // The second attempt works.
+  const ws2 = FakeWebSocket.all[1]!;
+  ws2.serverOpen();
+  ws2.serverSend({ type: 'welcome', participantId: 'me2', meetingId: MEETING, participants: [] });
+  FakePeerConnection.all[1]!.setState('connected');
+  assert.equal(session.state, 'connected');
+  assert.equal(session.participantId, 'me2');
+  assert.equal(session.reconnectAttempt, 0);
+
+  // Now the server stays away: MAX_RECONNECT_ATTEMPTS tries, then failed.
+  ws2.serverClose();
+  for (let i = 0; i < MAX_RECONNECT_ATTEMPTS; i++) {
+    assert.equal(session.state, 'reconnecting');
+    mock.timers.tick(15_000);
+    FakeWebSocket.all.at(-1)!.serverClose();
+  }
+  assert.equal(session.state, 'failed');
+  assert.equal(FakeWebSocket.all.length, 2 + MAX_RECONNECT_ATTEMPTS);
+});
+
+test('meeting-not-found is final: failed at once, with the code', async () => {
+  const media = fakeMedia();
+  const session = new CallSession({ meetingId: MEETING, name: 'Ada', media, url: 'ws://test/ws' });
+  void session.start();
+  await settle();
+  const ws = FakeWebSocket.all[0]!;
+  ws.serverOpen();
+  ws.serverSend({ type: 'error', code: 'meeting-not-found', message: 'no', inReplyTo: 'join', recoverable: false });
+  assert.equal(session.state, 'failed');
+  assert.equal(session.error, 'meeting-not-found');
+  assert.equal(FakeWebSocket.all.length, 1);
+  assert.equal(media.stopped, 1);
+});
+
+test('a failing PeerConnection triggers a rejoin; invalid server messages are ignored', async () => {
+  mock.timers.enable({ apis: ['setTimeout'] });
+  const session = new CallSession({ meetingId: MEETING, name: 'Ada', media: fakeMedia(), url: 'ws://test/ws' });
+  const { ws, pc } = await joined(session);
+  pc.setState('connected');
+  ws.dispatchEvent(new MessageEvent('message', { data: '{"type":"offer","sdp":""}' }));
+  ws.dispatchEvent(new MessageEvent('message', { data: 'not json' }));
+  assert.equal(session.state, 'connected');
+  pc.setState('failed');
+  assert.equal(session.state, 'reconnecting');
+});

@@ -210,9 +210,15 @@ describe('signaling flow', () => {
     assert.deepEqual(offer.tracks, []);
     assert.match(offer.sdp, /a=group:BUNDLE/);
     assert.match(offer.sdp, /transport-cc/);
-    // Only loopback candidates are offered when the media plane listens on loopback.
-    for (const line of offer.sdp.split('\r\n').filter((l) => l.startsWith('a=candidate:'))) {
-      assert.match(line, / 127\.0\.0\.1 /);
+    // Only loopback candidates are offered when the media plane listens on loopback, on UDP ports
+    // from the configured range (the test server uses the default 40000-49999).
+    const candidates = offer.sdp.split('\r\n').filter((l) => l.startsWith('a=candidate:'));
+    assert.ok(candidates.length > 0);
+    for (const line of candidates) {
+      const [, , protocol, , address, port] = line.split(' ');
+      assert.equal(address, '127.0.0.1');
+      assert.equal(protocol?.toLowerCase(), 'udp');
+      assert.ok(Number(port) >= 40000 && Number(port) <= 49999, line);
     }
 
     const b = await new Client().open();

@@ -67,4 +67,13 @@ test('three participants see and hear each other; leave and late join', { timeou
   await dave.expectMediaFlowing(expected);
   await Promise.all([alice, bob].map((p) => p.expectMediaFlowing(others(p, [alice, bob, dave]))));
   console.log(`late joiner: click to first remote frames ${firstFrameMs} ms`);
+
+  // Nothing personal reached the server log: no names, no addresses, no meeting id.
+  const meetingId = new URL(meetingUrl).pathname.split('/').pop()!;
+  const log = server.logs.join('\n');
+  assert.ok(server.logs.some((l) => l.includes('"msg":"joined"')), 'the log is being read');
+  for (const secret of ['Alice', 'Bob', 'Carol', 'Dave', '127.0.0.1', meetingId, ...ids.values()]) {
+    assert.ok(!log.includes(secret), `server log contains ${secret}`);
+  }
+  assert.doesNotMatch(log, /\b\d{1,3}(?:\.\d{1,3}){3}\b/, 'server log contains an IPv4 address');
 });

@@ -5,9 +5,7 @@
  * the transport-wide congestion-control feedback that werift gets wrong.
  */
 import {
-  PictureLossIndication,
   RTCPeerConnection,
-  RtcpPayloadSpecificFeedback,
   type RTCDtlsTransport,
   type RTCRtpTransceiver,
   type RtcpPacket,
@@ -25,6 +23,7 @@ import {
 import { Consumer } from './consumer.js';
 import { forwardingStats } from './forwarding-stats.js';
 import { EXTENSION_IDS, peerConfig } from './media-config.js';
+import { forEachKeyframeRequest } from './keyframe-requests.js';
 import { Producer } from './producer.js';
 import { TransportFeedbackBuilder } from './transport-feedback.js';
 import { randomBytes } from 'node:crypto';
@@ -43,8 +42,6 @@ export interface TransportHandlers {
   failed(reason: string): void;
 }
 
-/** RFC 5104 Full Intra Request: PSFB with FMT 4. */
-const FIR_FMT = 4;
 const CLOCK_RATE: Record<MediaKind, number> = { audio: 48000, video: 90000 };
 /** Feedback cadence: Chrome's estimator expects reports every 50-100 ms. */
 const FEEDBACK_INTERVAL_MS = 50;
@@ -286,16 +283,9 @@ export class WebRtcTransport {
   };
 
   /** Keyframe requests from this participant, for media it receives, go to the right publisher. */
-  private readonly onRtcp = (packet: RtcpPacket): void => {
-    if (!(packet instanceof RtcpPayloadSpecificFeedback)) return;
-    const fb = packet.feedback;
-    if (fb instanceof PictureLossIndication) {
-      this.consumerBySsrc.get(fb.mediaSsrc)?.requestKeyframe();
-    } else if (fb.count === FIR_FMT && 'fir' in fb) {
-      // werift does not export its FIR class; its entries carry the target SSRCs.
-      for (const entry of (fb as { fir: { ssrc: number }[] }).fir) this.consumerBySsrc.get(entry.ssrc)?.requestKeyframe();
-    }
-  };
+  private readonly onRtcp = (packet: RtcpPacket): void => forEachKeyframeRequest(packet, this.requestKeyframe);
+
+  private readonly requestKeyframe = (ssrc: number): void => this.consumerBySsrc.get(ssrc)?.requestKeyframe();
 
   private fail(reason: string): void {
     if (this.closed) return;

@@ -21,14 +21,17 @@ function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
 }
 
-async function forwardedPackets(server: RunningServer): Promise<number> {
+async function packetCounters(server: RunningServer): Promise<{ forwarded: number; received: number }> {
   const text = await (await fetch(`${server.url}/metrics`)).text();
-  const m = /^confab_rtp_forwarded_packets_total (\d+)/m.exec(text);
-  if (!m) throw new Error('no forwarded-packets metric');
-  return Number(m[1]);
+  const read = (name: string) => {
+    const m = new RegExp(`^${name} (\\d+)`, 'm').exec(text);
+    if (!m) throw new Error(`no ${name} metric`);
+    return Number(m[1]);
+  };
+  return { forwarded: read('confab_rtp_forwarded_packets_total'), received: read('confab_rtp_received_packets_total') };
 }
 
-interface Result { participants: number; packetsPerSecond: number; cpuPerSecond: number; microsPerPacket: number }
+interface Result { participants: number; receivedPerSecond: number; packetsPerSecond: number; cpuPerSecond: number; microsPerPacket: number }
 
 async function measure(n: number): Promise<Result> {
   const server = await startServer();
@@ -49,17 +52,23 @@ async function measure(n: number): Promise<Result> {
     await Promise.all(people.map((p, i) => p.expectMediaFlowing(ids.filter((_, j) => j !== i), 10, 60_000)));
 
     const cpu0 = cpuSeconds(server.pid);
-    const pk0 = await forwardedPackets(server);
+    const pk0 = await packetCounters(server);
     const t0 = performance.now();
     await new Promise((r) => setTimeout(r, WINDOW_MS)); // a fixed measurement window, not a wait for a condition
     const cpu1 = cpuSeconds(server.pid);
-    const pk1 = await forwardedPackets(server);
+    const pk1 = await packetCounters(server);
     const seconds = (performance.now() - t0) / 1000;
     // Check that media still flows at the end, so the figures describe a working meeting.
     await Promise.all(people.map((p, i) => p.expectMediaFlowing(ids.filter((_, j) => j !== i), 5, 30_000)));
-    const packets = pk1 - pk0;
+    const packets = pk1.forwarded - pk0.forwarded;
     const cpu = cpu1 - cpu0;
-    return { participants: n, packetsPerSecond: packets / seconds, cpuPerSecond: cpu / seconds, microsPerPacket: (cpu / packets) * 1e6 };
+    return {
+      participants: n,
+      receivedPerSecond: (pk1.received - pk0.received) / seconds,
+      packetsPerSecond: packets / seconds,
+      cpuPerSecond: cpu / seconds,
+      microsPerPacket: (cpu / packets) * 1e6,
+    };
   } finally {
     await browser.close();
     await server.stop();
@@ -69,9 +78,9 @@ async function measure(n: number): Promise<Result> {
 const results: Result[] = [];
 for (const n of SIZES) results.push(await measure(n));
 console.log('\nSFU forwarding (server process CPU, all work included: receive, TWCC feedback, forward, signaling)');
-console.log('participants  forwarded pkt/s  server CPU s/s  CPU µs per forwarded packet');
+console.log('participants  received pkt/s  forwarded pkt/s  server CPU s/s  CPU µs per forwarded packet');
 for (const r of results) {
   console.log(
-    `${String(r.participants).padStart(12)}  ${r.packetsPerSecond.toFixed(0).padStart(15)}  ${r.cpuPerSecond.toFixed(3).padStart(14)}  ${r.microsPerPacket.toFixed(1).padStart(27)}`,
+    `${String(r.participants).padStart(12)}  ${r.receivedPerSecond.toFixed(0).padStart(14)}  ${r.packetsPerSecond.toFixed(0).padStart(15)}  ${r.cpuPerSecond.toFixed(3).padStart(14)}  ${r.microsPerPacket.toFixed(1).padStart(27)}`,
   );
 }

@@ -41,6 +41,16 @@ test('three participants see and hear each other; leave and late join', { timeou
   }
   await Promise.all(all.map((p) => p.expectMediaFlowing(others(p, all))));
 
+  // Alice mutes her microphone and turns her camera off: Bob's tile for her shows both.
+  const aliceTile = `[data-participant-id="${ids.get(alice)}"]`;
+  await alice.page.click('#toggle-audio');
+  await alice.page.click('#toggle-video');
+  await bob.page.waitForSelector(`${aliceTile} .tile-mic-off:not([hidden])`, { timeout: 10_000 });
+  await bob.page.waitForSelector(`${aliceTile}.tile--no-video`, { timeout: 10_000 });
+  await alice.page.click('#toggle-audio');
+  await alice.page.click('#toggle-video');
+  await bob.page.waitForSelector(`${aliceTile}:not(.tile--no-video) .tile-mic-off[hidden]`, { state: 'attached', timeout: 10_000 });
+
   // Carol leaves: her tile goes, and Alice and Bob keep decoding each other.
   await carol.leave();
   const remaining = [alice, bob];

@@ -39,7 +39,7 @@ async function measure(n: number): Promise<Result> {
   // compresses to a trickle); Chrome's congestion control still decides the actual rate.
   const browser = await launchBrowser([`--use-file-for-fake-video-capture=${await noiseVideo()}`]);
   try {
-    const first = await Participant.open(browser, server.url, 'P1');
+    const first = await Participant.open(browser, server.hostLink!, 'P1');
     const url = await first.startMeeting();
     await first.join();
     const people = [first];

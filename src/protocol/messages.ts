@@ -41,9 +41,29 @@ export type IceCandidate = z.infer<typeof IceCandidate>;
 
 const Sdp = z.string().min(1).max(MAX_MESSAGE_BYTES);
 
+/** Hosts moderate; guests don't. (Lobby and moderation actions build on this.) */
+export const Role = z.enum(['host', 'guest']);
+export type Role = z.infer<typeof Role>;
+
+/** A secret from a link's fragment: 128+ random bits, base64url. */
+export const LinkSecret = z.string().regex(/^[A-Za-z0-9_-]{22,128}$/, 'not a valid link secret');
+
+export const MeetingTitle = z
+  .string()
+  .transform((s) => s.trim())
+  .pipe(
+    z
+      .string()
+      .min(1, 'title is empty')
+      .max(100, 'title is longer than 100 characters')
+      // eslint-disable-next-line no-control-regex
+      .regex(/^[^\u0000-\u001f\u007f]*$/, 'title contains control characters'),
+  );
+
 export const ParticipantInfo = z.object({
   id: ParticipantId,
   name: z.string(),
+  role: Role,
   audioMuted: z.boolean(),
   videoMuted: z.boolean(),
 });
@@ -57,6 +77,8 @@ export const JoinMessage = z.object({
   name: DisplayName,
   audioMuted: z.boolean().default(false),
   videoMuted: z.boolean().default(false),
+  /** The moderator secret from a host link's fragment; absent for guests. */
+  hostSecret: LinkSecret.optional(),
 });
 export const LeaveMessage = z.object({ type: z.literal('leave') });
 export const AnswerMessage = z.object({ type: z.literal('answer'), sdp: Sdp });
@@ -86,6 +108,9 @@ export const WelcomeMessage = z.object({
   type: z.literal('welcome'),
   participantId: ParticipantId,
   meetingId: MeetingId,
+  title: z.string(),
+  /** Our own role in this meeting. */
+  role: Role,
   /** Everyone else already in the meeting. */
   participants: z.array(ParticipantInfo),
 });
@@ -169,8 +194,28 @@ export type MessageOf<U extends { type: string }, T extends U['type']> = Extract
 
 // ---------------------------------------------------------------- REST
 
-export const CreateMeetingResponse = z.object({ meetingId: MeetingId });
+/** `GET /api/instance`: what the home page needs to know about this server. */
+export const InstanceInfo = z.object({
+  /** True when anyone may create meetings; otherwise a host key (from a host link) is required. */
+  openCreation: z.boolean(),
+});
+export type InstanceInfo = z.infer<typeof InstanceInfo>;
+
+/** `POST /api/meetings` body; the host key goes in `Authorization: Bearer <key>`. */
+export const CreateMeetingRequest = z.object({ title: MeetingTitle });
+export type CreateMeetingRequest = z.infer<typeof CreateMeetingRequest>;
+
+/** The host link is `/m/<meetingId>#host=<hostSecret>`; the guest link is `/m/<meetingId>`. */
+export const CreateMeetingResponse = z.object({ meetingId: MeetingId, hostSecret: LinkSecret });
 export type CreateMeetingResponse = z.infer<typeof CreateMeetingResponse>;
+
+/** `GET /api/meetings/<id>`: what the pre-join screen shows. Unknown ids get 404. */
+export const MeetingPublicInfo = z.object({ title: z.string() });
+export type MeetingPublicInfo = z.infer<typeof MeetingPublicInfo>;
+
+/** Fragment keys: secrets travel only after `#`, so they never reach server logs or Referer headers. */
+export const FRAGMENT_HOST_KEY = 'hostkey';
+export const FRAGMENT_HOST_SECRET = 'host';
 
 /** WebSocket path for signaling. */
 export const SIGNALING_PATH = '/ws';

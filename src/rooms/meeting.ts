@@ -2,11 +2,12 @@
  * A meeting's participants and their published-track state, as plain logic with no I/O.
  * The signaling layer calls these methods and turns the returned results into messages.
  */
-import type { MediaKind, ParticipantInfo } from '../protocol/messages.js';
+import type { MediaKind, ParticipantInfo, Role } from '../protocol/messages.js';
 
 export interface Participant {
   readonly id: string;
   readonly name: string;
+  readonly role: Role;
   audioMuted: boolean;
   videoMuted: boolean;
 }
@@ -20,6 +21,7 @@ export class Meeting {
 
   constructor(
     readonly id: string,
+    readonly title: string,
     private readonly maxParticipants: number,
   ) {}
 
@@ -31,11 +33,11 @@ export class Meeting {
     return this.participants.size === 0;
   }
 
-  join(id: string, name: string, audioMuted: boolean, videoMuted: boolean): JoinResult {
+  join(id: string, name: string, role: Role, audioMuted: boolean, videoMuted: boolean): JoinResult {
     if (this.participants.has(id)) throw new Error('participant id reused');
     if (this.participants.size >= this.maxParticipants) return { ok: false, reason: 'meeting-full' };
     const others = this.list();
-    const participant: Participant = { id, name, audioMuted, videoMuted };
+    const participant: Participant = { id, name, role, audioMuted, videoMuted };
     this.participants.set(id, participant);
     return { ok: true, participant, others };
   }
@@ -76,5 +78,5 @@ export class Meeting {
 }
 
 export function toInfo(p: Participant): ParticipantInfo {
-  return { id: p.id, name: p.name, audioMuted: p.audioMuted, videoMuted: p.videoMuted };
+  return { id: p.id, name: p.name, role: p.role, audioMuted: p.audioMuted, videoMuted: p.videoMuted };
 }

@@ -16,6 +16,22 @@ export const ConfigSchema = z
     /** Where the built client lives. */
     clientDir: z.string().default('dist/client'),
     maxParticipants: z.coerce.number().int().min(2).max(500).default(100),
+    /** Where the SQLite file lives (meetings and instance settings; nothing about participants). */
+    dataDir: z.string().default('data'),
+    /** Let anyone create meetings (rate-limited per client) instead of only holders of the host key. */
+    openCreation: z
+      .union([z.boolean(), z.enum(['true', 'false', '1', '0'])])
+      .transform((v) => v === true || v === 'true' || v === '1')
+      .default(false),
+    /** Days after creation when a meeting and its links stop working and its record is deleted. */
+    meetingTtlDays: z.coerce.number().min(1).max(3650).default(30),
+    /** The address people use to reach this server, for the host link printed at first start. */
+    publicUrl: z.string().url().optional(),
+    /** Behind a reverse proxy: take the client address from X-Forwarded-For (for throttling only). */
+    trustProxy: z
+      .union([z.boolean(), z.enum(['true', 'false', '1', '0'])])
+      .transform((v) => v === true || v === 'true' || v === '1')
+      .default(false),
     /** Ping interval for signaling connections; one that misses a pong is dropped at the next. */
     heartbeatSeconds: z.coerce.number().min(1).max(300).default(20),
     rtc: z
@@ -63,6 +79,11 @@ function fromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
     clientDir: env.CONFAB_CLIENT_DIR,
     maxParticipants: env.CONFAB_MAX_PARTICIPANTS,
     heartbeatSeconds: env.CONFAB_HEARTBEAT_SECONDS,
+    dataDir: env.CONFAB_DATA_DIR,
+    openCreation: env.CONFAB_OPEN_CREATION,
+    meetingTtlDays: env.CONFAB_MEETING_TTL_DAYS,
+    publicUrl: env.CONFAB_PUBLIC_URL,
+    trustProxy: env.CONFAB_TRUST_PROXY,
     rtc: dropUndefined(rtc),
   };
 }

@@ -30,17 +30,27 @@ test('every response carries the security headers', async () => {
   }
 });
 
-test('POST /api/meetings creates a meeting with a 128-bit id; other methods are refused', async () => {
+test('POST /api/meetings needs the host key and creates a meeting with a 128-bit id and a host secret', async () => {
+  const create = (headers: Record<string, string>, body: unknown = { title: 'Class 7b' }) =>
+    fetch(`${server.url}/api/meetings`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  assert.equal((await create({})).status, 401);
+  assert.equal((await create({ Authorization: 'Bearer not-the-key' })).status, 401);
+  const auth = { Authorization: `Bearer ${server.hostKey}` };
+  assert.equal((await create(auth, { title: '' })).status, 400);
   const ids = new Set<string>();
-  for (let i = 0; i < 5; i++) {
-    const res = await fetch(`${server.url}/api/meetings`, { method: 'POST' });
+  for (let i = 0; i < 3; i++) {
+    const res = await create(auth);
     assert.equal(res.status, 201);
-    const { meetingId } = (await res.json()) as { meetingId: string };
+    const { meetingId, hostSecret } = (await res.json()) as { meetingId: string; hostSecret: string };
     assert.match(meetingId, /^[A-Za-z0-9_-]{22}$/); // 16 bytes, base64url
+    assert.match(hostSecret, /^[A-Za-z0-9_-]{43}$/); // 32 bytes
     ids.add(meetingId);
+    const info = await fetch(`${server.url}/api/meetings/${meetingId}`);
+    assert.deepEqual(await info.json(), { title: 'Class 7b' });
   }
-  assert.equal(ids.size, 5);
+  assert.equal(ids.size, 3);
   assert.equal((await fetch(`${server.url}/api/meetings`)).status, 405);
+  assert.deepEqual(await (await fetch(`${server.url}/api/instance`)).json(), { openCreation: false });
 });
 
 test('meeting pages are served for well-formed ids only, and no path escapes the client folder', async () => {

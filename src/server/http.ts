@@ -5,9 +5,19 @@
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
-import { CreateMeetingResponse, MEETING_ID_PATTERN } from '../protocol/messages.js';
-import type { MeetingDirectory } from '../rooms/meeting-directory.js';
+import {
+  CreateMeetingRequest,
+  CreateMeetingResponse,
+  MEETING_ID_PATTERN,
+  type InstanceInfo,
+  type MeetingPublicInfo,
+} from '../protocol/messages.js';
+import type { ClientKeys, Throttle, ThrottleDecision } from '../security/throttle.js';
+import type { SettingsStore } from '../store/settings-store.js';
+import { clientAddress } from './client-address.js';
+import { hostKeyMatches } from './host-key.js';
 import type { Logger } from './log.js';
+import type { MeetingDirectory } from './meeting-directory.js';
 import type { Metrics } from './metrics.js';
 import { SECURITY_HEADERS } from './security-headers.js';
 
@@ -25,12 +35,25 @@ const CONTENT_TYPES: Record<string, string> = {
 
 export interface HttpDeps {
   directory: MeetingDirectory;
+  settings: SettingsStore;
   clientDir: string;
   metrics: Metrics;
   log: Logger;
+  openCreation: boolean;
+  trustProxy: boolean;
+  clientKeys: ClientKeys;
+  /** Failed host-key attempts and, with open creation, creations, per client. */
+  creationThrottle: Throttle;
+  /** Lookups of unknown meeting ids, per client. */
+  lookupThrottle: Throttle;
 }
 
-const MEETING_PAGE = new RegExp(`^/m/${MEETING_ID_PATTERN.source.slice(1, -1)}$`);
+/** Request bodies are tiny JSON objects. */
+const MAX_BODY_BYTES = 4096;
+
+const MEETING_ID = MEETING_ID_PATTERN.source.slice(1, -1);
+const MEETING_PAGE = new RegExp(`^/m/${MEETING_ID}$`);
+const MEETING_API = new RegExp(`^/api/meetings/(${MEETING_ID})$`);
 const STATIC_FILE = /^\/(?:[A-Za-z0-9_-][A-Za-z0-9._-]*\/)*[A-Za-z0-9_-][A-Za-z0-9._-]*$/;
 
 export function createRequestHandler(deps: HttpDeps): (req: IncomingMessage, res: ServerResponse) => void {
@@ -48,10 +71,23 @@ export function createRequestHandler(deps: HttpDeps): (req: IncomingMessage, res
     switch (route) {
       case 'healthz':
         return json(res, 200, { status: 'ok' });
-      case 'create-meeting': {
-        const meeting = deps.directory.create();
-        deps.log.info({ meetings: deps.directory.count }, 'meeting created');
-        return json(res, 201, CreateMeetingResponse.parse({ meetingId: meeting.id }));
+      case 'instance':
+        return json(res, 200, { openCreation: deps.openCreation } satisfies InstanceInfo);
+      case 'create-meeting':
+        return void createMeeting(req, res, deps).catch((err: unknown) => {
+          deps.log.error({ err }, 'create meeting failed');
+          if (!res.headersSent) json(res, 500, { error: 'internal' });
+        });
+      case 'describe-meeting': {
+        const key = deps.clientKeys.of(clientAddress(req, deps.trustProxy));
+        const decision = deps.lookupThrottle.check(key);
+        if (!decision.allowed) return tooMany(res, decision);
+        const info = deps.directory.describe(MEETING_API.exec(path)![1]!);
+        if (!info) {
+          deps.lookupThrottle.fail(key);
+          return json(res, 404, { error: 'not-found' });
+        }
+        return json(res, 200, info satisfies MeetingPublicInfo);
       }
       case 'metrics':
         // Operational counters only; served to the machine itself, not the world.
@@ -79,16 +115,76 @@ export function createRequestHandler(deps: HttpDeps): (req: IncomingMessage, res
   };
 }
 
-type Route = 'healthz' | 'create-meeting' | 'metrics' | 'page' | 'static' | 'method-not-allowed' | 'not-found';
+type Route =
+  | 'healthz'
+  | 'instance'
+  | 'create-meeting'
+  | 'describe-meeting'
+  | 'metrics'
+  | 'page'
+  | 'static'
+  | 'method-not-allowed'
+  | 'not-found';
 
 function routeOf(method: string, path: string): Route {
   const read = method === 'GET' || method === 'HEAD';
   if (path === '/healthz') return read ? 'healthz' : 'method-not-allowed';
+  if (path === '/api/instance') return read ? 'instance' : 'method-not-allowed';
   if (path === '/api/meetings') return method === 'POST' ? 'create-meeting' : 'method-not-allowed';
+  if (MEETING_API.test(path)) return read ? 'describe-meeting' : 'method-not-allowed';
   if (path === '/metrics') return read ? 'metrics' : 'method-not-allowed';
   if (path === '/' || MEETING_PAGE.test(path)) return read ? 'page' : 'method-not-allowed';
   if (STATIC_FILE.test(path)) return read ? 'static' : 'method-not-allowed';
   return 'not-found';
+}
+
+/**
+ * POST /api/meetings. Without open creation the caller must present the instance host key as a
+ * bearer token; wrong keys are throttled per client. With open creation, creations are throttled.
+ */
+async function createMeeting(req: IncomingMessage, res: ServerResponse, deps: HttpDeps): Promise<void> {
+  const key = deps.clientKeys.of(clientAddress(req, deps.trustProxy));
+  const decision = deps.creationThrottle.check(key);
+  if (!decision.allowed) return tooMany(res, decision);
+  if (!deps.openCreation) {
+    const auth = req.headers.authorization ?? '';
+    const token = auth.startsWith('Bearer ') ? auth.slice(7).trim() : '';
+    if (!token || !hostKeyMatches(deps.settings, token)) {
+      deps.creationThrottle.fail(key);
+      return json(res, 401, { error: 'host-key-required' });
+    }
+  }
+  const body = await readJson(req);
+  const parsed = CreateMeetingRequest.safeParse(body);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return json(res, 400, { error: 'invalid-request', message: `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}` });
+  }
+  if (deps.openCreation) deps.creationThrottle.fail(key); // every open creation counts against the budget
+  const created = deps.directory.create(parsed.data.title);
+  deps.log.info('meeting created');
+  json(res, 201, CreateMeetingResponse.parse(created));
+}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) return undefined;
+    chunks.push(chunk);
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function tooMany(res: ServerResponse, decision: ThrottleDecision): void {
+  const retry = decision.allowed ? 1 : decision.retryAfterSeconds;
+  res.setHeader('Retry-After', String(retry));
+  json(res, 429, { error: 'rate-limited', retryAfterSeconds: retry });
 }
 
 function isLoopbackRequest(req: IncomingMessage): boolean {

@@ -80,8 +80,12 @@ class Client {
   }
 }
 
-async function createMeeting(base = server.url): Promise<string> {
-  const res = await fetch(`${base}/api/meetings`, { method: 'POST' });
+async function createMeeting(on: RunningServer = server): Promise<string> {
+  const res = await fetch(`${on.url}/api/meetings`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${on.hostKey}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ title: 'Signaling test' }),
+  });
   assert.equal(res.status, 201);
   return ((await res.json()) as { meetingId: string }).meetingId;
 }
@@ -224,7 +228,9 @@ describe('signaling flow', () => {
     const b = await new Client().open();
     b.send({ type: 'join', meetingId, name: 'Grace' });
     const welcomeB = await b.next('welcome');
-    assert.deepEqual(welcomeB.participants, [{ id: welcomeA.participantId, name: 'Ada', audioMuted: false, videoMuted: true }]);
+    assert.equal(welcomeB.title, 'Signaling test');
+    assert.equal(welcomeB.role, 'guest');
+    assert.deepEqual(welcomeB.participants, [{ id: welcomeA.participantId, name: 'Ada', role: 'guest', audioMuted: false, videoMuted: true }]);
     const joined = await a.next('participant-joined');
     assert.equal(joined.participant.id, welcomeB.participantId);
     assert.equal(joined.participant.name, 'Grace');
@@ -243,7 +249,7 @@ describe('signaling flow', () => {
   test('a client that stops answering pings is dropped; one that answers stays', async () => {
     const quick = await startServer({ CONFAB_HEARTBEAT_SECONDS: '1' });
     try {
-      const meetingId = await createMeeting(quick.url);
+      const meetingId = await createMeeting(quick);
       const live = await new Client(undefined, { url: quick.url }).open();
       live.send({ type: 'join', meetingId, name: 'Live' });
       await live.next('welcome');
@@ -262,8 +268,8 @@ describe('signaling flow', () => {
   });
 
   test('server logs never contain display names or addresses', () => {
-    const text = server.logs.join('\n');
-    assert.ok(server.logs.length > 5);
+    const text = server.jsonLogs().join('\n');
+    assert.ok(server.jsonLogs().length > 5);
     for (const secret of ['Ada', 'Grace', '127.0.0.1']) assert.ok(!text.includes(secret), `log contains ${secret}`);
   });
 });

@@ -11,12 +11,13 @@ import {
   type MessageOf,
   type ServerMessage,
 } from '../protocol/messages.js';
-import type { MeetingDirectory } from '../rooms/meeting-directory.js';
 import { toInfo, type Meeting } from '../rooms/meeting.js';
+import type { Throttle } from '../security/throttle.js';
 import type { MediaPlane } from '../sfu/media-plane.js';
 import { createHash } from 'node:crypto';
 import { randomId } from './ids.js';
 import type { Logger } from './log.js';
+import type { MeetingDirectory } from './meeting-directory.js';
 
 /** Per-connection budget: sustained messages per second, and the burst allowed above it. */
 const RATE_PER_SECOND = 50;
@@ -26,6 +27,8 @@ export interface SignalingDeps {
   directory: MeetingDirectory;
   media: MediaPlane;
   log: Logger;
+  /** Failed joins (unknown meeting, wrong or expired link) per client. */
+  joinThrottle: Throttle;
 }
 
 type Phase = 'new' | 'joined' | 'closed';
@@ -37,7 +40,11 @@ class Connection {
   private tokens = RATE_BURST;
   private lastRefill = performance.now();
 
-  constructor(readonly ws: WebSocket) {}
+  constructor(
+    readonly ws: WebSocket,
+    /** Salted hash of the client address, for throttling only. */
+    readonly clientKey: string,
+  ) {}
 
   send(message: ServerMessage): void {
     if (this.ws.readyState === this.ws.OPEN) this.ws.send(JSON.stringify(message));
@@ -70,8 +77,8 @@ export class SignalingServer {
     return n;
   }
 
-  handle(ws: WebSocket): void {
-    const conn = new Connection(ws);
+  handle(ws: WebSocket, clientKey: string): void {
+    const conn = new Connection(ws, clientKey);
     ws.on('message', (data, isBinary) => {
       if (!conn.allow()) {
         conn.error('rate-limited', `more than ${RATE_PER_SECOND} messages per second`);
@@ -132,15 +139,25 @@ export class SignalingServer {
   }
 
   private join(conn: Connection, msg: MessageOf<ClientMessage, 'join'>): void {
-    const meeting = this.deps.directory.get(msg.meetingId);
-    if (!meeting) {
-      conn.error('meeting-not-found', 'this meeting does not exist or has ended', msg.type, false);
+    const throttled = this.deps.joinThrottle.check(conn.clientKey);
+    if (!throttled.allowed) {
+      conn.error('rate-limited', `too many failed attempts; try again in ${throttled.retryAfterSeconds} s`, msg.type, false);
+      conn.ws.close(1008, 'rate-limited');
+      return;
+    }
+    // One answer for an unknown meeting, an expired one, and a wrong host link: nothing to enumerate.
+    const entry = this.deps.directory.enter(msg.meetingId, msg.hostSecret);
+    if (!entry) {
+      this.deps.joinThrottle.fail(conn.clientKey);
+      conn.error('meeting-not-found', 'this meeting does not exist, or the link is not valid', msg.type, false);
       conn.ws.close(1008, 'meeting-not-found');
       return;
     }
+    const { meeting, role } = entry;
     const participantId = randomId();
-    const result = meeting.join(participantId, msg.name, msg.audioMuted, msg.videoMuted);
+    const result = meeting.join(participantId, msg.name, role, msg.audioMuted, msg.videoMuted);
     if (!result.ok) {
+      this.deps.directory.release(meeting);
       conn.error('meeting-full', 'this meeting has reached its participant limit', msg.type, false);
       conn.ws.close(1008, 'meeting-full');
       return;
@@ -153,7 +170,7 @@ export class SignalingServer {
     members.set(participantId, conn);
     this.deps.log.info({ meeting: shortId(meeting.id), participant: shortId(participantId), size: meeting.size }, 'joined');
 
-    conn.send({ type: 'welcome', participantId, meetingId: meeting.id, participants: result.others });
+    conn.send({ type: 'welcome', participantId, meetingId: meeting.id, title: meeting.title, role, participants: result.others });
     this.broadcast(meeting.id, participantId, { type: 'participant-joined', participant: toInfo(result.participant) });
 
     this.deps.media.routerFor(meeting.id).addPeer(participantId, {
@@ -177,7 +194,10 @@ export class SignalingServer {
     this.members.get(meeting.id)?.delete(conn.participantId);
     this.broadcast(meeting.id, conn.participantId, { type: 'participant-left', participantId: conn.participantId });
     this.deps.log.info({ meeting: shortId(meeting.id), participant: shortId(conn.participantId), size: meeting.size }, 'left');
-    if (meeting.isEmpty) this.members.delete(meeting.id);
+    if (meeting.isEmpty) {
+      this.members.delete(meeting.id);
+      this.deps.directory.release(meeting);
+    }
     const router = this.deps.media.existingRouter(meeting.id);
     if (!router) return;
     void router.removePeer(conn.participantId).then(() => {

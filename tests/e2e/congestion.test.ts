@@ -27,7 +27,7 @@ after(async () => {
 interface SendStats { availableOutgoingBitrate: number; videoBytesSent: number; at: number }
 
 test("the publisher's estimate and video bitrate climb above 1 Mbit/s within 20 s", { timeout: 90_000 }, async () => {
-  const sender = await Participant.open(browser, server.url, 'Sender');
+  const sender = await Participant.open(browser, server.hostLink!, 'Sender');
   const url = await sender.startMeeting();
   await sender.join();
   // The clock starts when the publisher is connected: it sends to the SFU from then on.

@@ -38,7 +38,7 @@ async function videoCounters(p: Participant, type: 'outbound-rtp' | 'inbound-rtp
 }
 
 test('lost packets are re-requested and retransmitted on both legs', { timeout: 120_000 }, async () => {
-  const sender = await Participant.open(browser, server.url, 'Sender');
+  const sender = await Participant.open(browser, server.hostLink!, 'Sender');
   const url = await sender.startMeeting();
   await sender.join();
   const receiver = await Participant.open(browser, url, 'Receiver');

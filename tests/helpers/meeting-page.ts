@@ -27,11 +27,16 @@ export class Participant {
     return new Participant(page, name);
   }
 
-  /** From the home page: start a meeting; returns the meeting URL. */
-  async startMeeting(): Promise<string> {
+  /**
+   * Opened on the server's host link: start a meeting through the home page, as its host. Returns the
+   * guest link (the meeting URL without the host secret, which only ever lives in the fragment).
+   */
+  async startMeeting(title = 'Test meeting'): Promise<string> {
+    await this.page.fill('#meeting-title', title);
     await this.page.click('#start-meeting');
-    await this.page.waitForURL(/\/m\/[A-Za-z0-9_-]{22,}$/);
-    return this.page.url();
+    await this.page.waitForURL(/\/m\/[A-Za-z0-9_-]{22,}(#.*)?$/);
+    const url = new URL(this.page.url());
+    return `${url.origin}${url.pathname}`;
   }
 
   async join(): Promise<void> {

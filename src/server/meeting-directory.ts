@@ -1,0 +1,71 @@
+/**
+ * Which meetings exist, and who may enter them as what. Meetings persist in the store (id, title,
+ * host-secret hash, expiry); the live, in-memory Meeting (participants) exists while anyone is in it.
+ * An unknown id, an expired meeting and a wrong host secret all give the same answer: undefined.
+ */
+import type { Role } from '../protocol/messages.js';
+import { Meeting } from '../rooms/meeting.js';
+import { hashSecret, newSecret, secretMatches } from '../security/secrets.js';
+import type { MeetingStore } from '../store/meeting-store.js';
+
+export interface DirectoryOptions {
+  maxParticipants: number;
+  ttlMs: number;
+  newId: () => string;
+  now?: () => number;
+}
+
+export class MeetingDirectory {
+  private readonly live = new Map<string, Meeting>();
+  private readonly now: () => number;
+
+  constructor(
+    private readonly store: MeetingStore,
+    private readonly options: DirectoryOptions,
+  ) {
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Creates a meeting; the host secret is returned once and only its hash is kept. */
+  create(title: string): { meetingId: string; hostSecret: string } {
+    const meetingId = this.options.newId();
+    const hostSecret = newSecret();
+    const now = this.now();
+    this.store.insert({ id: meetingId, title, hostSecretHash: hashSecret(hostSecret), createdAt: now, expiresAt: now + this.options.ttlMs });
+    return { meetingId, hostSecret };
+  }
+
+  /** What the pre-join screen may show, or undefined. */
+  describe(meetingId: string): { title: string } | undefined {
+    const stored = this.store.get(meetingId, this.now());
+    return stored && { title: stored.title };
+  }
+
+  /** The live meeting and the role a joiner gets, or undefined (unknown, expired, or wrong secret). */
+  enter(meetingId: string, hostSecret: string | undefined): { meeting: Meeting; role: Role } | undefined {
+    const stored = this.store.get(meetingId, this.now());
+    if (!stored) return undefined;
+    let role: Role = 'guest';
+    if (hostSecret !== undefined) {
+      if (!secretMatches(hostSecret, stored.hostSecretHash)) return undefined;
+      role = 'host';
+    }
+    let meeting = this.live.get(meetingId);
+    if (!meeting) this.live.set(meetingId, (meeting = new Meeting(meetingId, stored.title, this.options.maxParticipants)));
+    return { meeting, role };
+  }
+
+  /** Forget a live meeting once it is empty (the stored meeting stays until it expires). */
+  release(meeting: Meeting): void {
+    if (meeting.isEmpty && this.live.get(meeting.id) === meeting) this.live.delete(meeting.id);
+  }
+
+  get liveCount(): number {
+    return this.live.size;
+  }
+
+  /** Removes expired meetings from the store. */
+  purgeExpired(): number {
+    return this.store.deleteExpired(this.now());
+  }
+}

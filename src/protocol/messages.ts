@@ -41,8 +41,12 @@ export type IceCandidate = z.infer<typeof IceCandidate>;
 
 const Sdp = z.string().min(1).max(MAX_MESSAGE_BYTES);
 
-/** Hosts moderate; guests don't. (Lobby and moderation actions build on this.) */
-export const Role = z.enum(['host', 'guest']);
+/**
+ * Hosts (who hold the host link) and moderators (made so by a host or moderator) moderate; guests
+ * don't. Guests wait in the lobby until a moderator admits them, unless the lobby is off.
+ */
+export const Role = z.enum(['host', 'moderator', 'guest']);
+export const MODERATOR_ROLES: readonly Role[] = ['host', 'moderator'];
 export type Role = z.infer<typeof Role>;
 
 /** A secret from a link's fragment: 128+ random bits, base64url. */
@@ -79,6 +83,11 @@ export const JoinMessage = z.object({
   videoMuted: z.boolean().default(false),
   /** The moderator secret from a host link's fragment; absent for guests. */
   hostSecret: LinkSecret.optional(),
+  /**
+   * A random token this browser keeps (localStorage) so that a denied or banned guest is recognised
+   * when knocking again. Held in memory only, for the meeting's lifetime.
+   */
+  deviceToken: LinkSecret.optional(),
 });
 export const LeaveMessage = z.object({ type: z.literal('leave') });
 export const AnswerMessage = z.object({ type: z.literal('answer'), sdp: Sdp });
@@ -89,12 +98,44 @@ export const TrackStateMessage = z.object({
   muted: z.boolean(),
 });
 
+// Moderation: every one of these is checked on the server against the sender's role.
+const Target = { participantId: ParticipantId };
+export const AdmitMessage = z.object({ type: z.literal('admit'), ...Target });
+export const DenyMessage = z.object({ type: z.literal('deny'), ...Target });
+export const AdmitAllMessage = z.object({ type: z.literal('admit-all') });
+export const KickMessage = z.object({ type: z.literal('kick'), ...Target, ban: z.boolean().default(false) });
+export const MuteMessage = z.object({ type: z.literal('mute'), ...Target, kind: MediaKind });
+export const MuteAllMessage = z.object({
+  type: z.literal('mute-all'),
+  kind: MediaKind,
+  /** When true, guests may not unmute that kind until a moderator allows it. */
+  lockUnmute: z.boolean().default(false),
+});
+export const AllowUnmuteMessage = z.object({ type: z.literal('allow-unmute'), ...Target, kind: MediaKind });
+export const RequestUnmuteMessage = z.object({ type: z.literal('request-unmute'), kind: MediaKind });
+export const SetLockMessage = z.object({ type: z.literal('set-lock'), locked: z.boolean() });
+export const SetLobbyMessage = z.object({ type: z.literal('set-lobby'), enabled: z.boolean() });
+export const SetRoleMessage = z.object({ type: z.literal('set-role'), ...Target, role: z.enum(['moderator', 'guest']) });
+export const EndMeetingMessage = z.object({ type: z.literal('end-meeting') });
+
 export const ClientMessage = z.discriminatedUnion('type', [
   JoinMessage,
   LeaveMessage,
   AnswerMessage,
   ClientIceMessage,
   TrackStateMessage,
+  AdmitMessage,
+  DenyMessage,
+  AdmitAllMessage,
+  KickMessage,
+  MuteMessage,
+  MuteAllMessage,
+  AllowUnmuteMessage,
+  RequestUnmuteMessage,
+  SetLockMessage,
+  SetLobbyMessage,
+  SetRoleMessage,
+  EndMeetingMessage,
 ]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
 export type ClientMessageType = ClientMessage['type'];
@@ -104,6 +145,16 @@ export const CLIENT_MESSAGE_TYPES: readonly ClientMessageType[] = ClientMessage.
 
 // ---------------------------------------------------------------- server -> client
 
+/** Meeting-wide settings everyone in the meeting sees. */
+export const MeetingState = z.object({
+  locked: z.boolean(),
+  lobbyEnabled: z.boolean(),
+  /** Kinds guests may not unmute without a moderator's permission (after "mute all"). */
+  unmuteLocked: z.array(MediaKind),
+});
+export type MeetingState = z.infer<typeof MeetingState>;
+
+
 export const WelcomeMessage = z.object({
   type: z.literal('welcome'),
   participantId: ParticipantId,
@@ -111,6 +162,7 @@ export const WelcomeMessage = z.object({
   title: z.string(),
   /** Our own role in this meeting. */
   role: Role,
+  state: MeetingState,
   /** Everyone else already in the meeting. */
   participants: z.array(ParticipantInfo),
 });
@@ -152,6 +204,29 @@ export const RemoteTrackStateMessage = z.object({
   muted: z.boolean(),
 });
 
+export const MeetingStateMessage = z.object({ type: z.literal('meeting-state'), state: MeetingState });
+
+/** To a guest who knocked: wait until a moderator lets you in. No names, no media meanwhile. */
+export const LobbyWaitMessage = z.object({ type: z.literal('lobby-wait'), title: z.string() });
+
+/** To moderators: someone is waiting in the lobby (or stopped waiting). */
+export const KnockMessage = z.object({ type: z.literal('knock'), knocker: z.object({ id: ParticipantId, name: z.string() }) });
+export const KnockEndedMessage = z.object({ type: z.literal('knock-ended'), knockerId: ParticipantId });
+
+/** The connection ends after these. */
+export const RemovedMessage = z.object({
+  type: z.literal('removed'),
+  reason: z.enum(['denied', 'kicked', 'banned', 'meeting-ended']),
+});
+
+/** A moderator muted you; the SFU has stopped forwarding that kind until you unmute (if allowed). */
+export const MutedByModeratorMessage = z.object({ type: z.literal('muted-by-moderator'), kind: MediaKind });
+/** To moderators: a participant asks to unmute. */
+export const UnmuteRequestMessage = z.object({ type: z.literal('unmute-request'), participantId: ParticipantId, kind: MediaKind });
+/** To a participant: you may unmute this kind again. */
+export const UnmuteAllowedMessage = z.object({ type: z.literal('unmute-allowed'), kind: MediaKind });
+export const RoleChangedMessage = z.object({ type: z.literal('role-changed'), participantId: ParticipantId, role: Role });
+
 export const ErrorCode = z.enum([
   'bad-json',
   'unknown-type',
@@ -162,6 +237,11 @@ export const ErrorCode = z.enum([
   'meeting-full',
   'media-failed',
   'rate-limited',
+  /** Not allowed for your role, or not allowed right now (e.g. unmuting while muted by a moderator). */
+  'forbidden',
+  /** The participant named in a moderation message isn't there. */
+  'no-such-participant',
+  'meeting-locked',
   'internal',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
@@ -185,6 +265,15 @@ export const ServerMessage = z.discriminatedUnion('type', [
   OfferMessage,
   ServerIceMessage,
   RemoteTrackStateMessage,
+  MeetingStateMessage,
+  LobbyWaitMessage,
+  KnockMessage,
+  KnockEndedMessage,
+  RemovedMessage,
+  MutedByModeratorMessage,
+  UnmuteRequestMessage,
+  UnmuteAllowedMessage,
+  RoleChangedMessage,
   ErrorMessage,
 ]);
 export type ServerMessage = z.infer<typeof ServerMessage>;

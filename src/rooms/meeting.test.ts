@@ -1,37 +1,176 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Meeting } from './meeting.js';
+import type { Role } from '../protocol/messages.js';
+import { Meeting, type EntryOutcome } from './meeting.js';
 
-test('join lists the others, leave removes, and both are idempotent where they should be', () => {
-  const m = new Meeting('m1', 'Title', 10);
-  const a = m.join('a', 'Ada', 'host', false, false);
+function meeting(opts: { max?: number; clock?: { t: number } } = {}) {
+  const clock = opts.clock ?? { t: 0 };
+  return new Meeting('m1', 'Class 7b', { maxParticipants: opts.max ?? 10, denyCooldownMs: 1000, now: () => clock.t });
+}
+const req = (name: string, role: Role = 'guest', deviceToken?: string) => ({ name, role, audioMuted: false, videoMuted: false, deviceToken });
+const kind = (o: EntryOutcome) => (o.kind === 'refused' ? `refused:${o.reason}` : o.kind);
+
+test('hosts enter directly; guests wait in the lobby and see nobody until admitted', () => {
+  const m = meeting();
+  const host = m.request('h', req('Hana', 'host'));
+  assert.equal(kind(host), 'admitted');
+  assert.equal(kind(m.request('g', req('Gus'))), 'waiting');
+  assert.deepEqual(m.list().map((p) => p.id), ['h']); // knockers are never listed
+  assert.deepEqual(m.knockers().map((k) => k.name), ['Gus']);
+  assert.deepEqual(m.admit('g', 'g'), { ok: false, error: 'forbidden' }); // a guest can't admit
+  const a = m.admit('h', 'g');
   assert.ok(a.ok);
-  assert.deepEqual(a.others, []);
-  const b = m.join('b', 'Grace', 'guest', true, false);
-  assert.ok(b.ok);
-  assert.deepEqual(b.others, [{ id: 'a', name: 'Ada', role: 'host', audioMuted: false, videoMuted: false }]);
-  assert.deepEqual(m.list('a').map((p) => p.id), ['b']);
-  assert.equal(m.leave('a')?.name, 'Ada');
-  assert.equal(m.leave('a'), undefined);
-  assert.deepEqual(m.ids(), ['b']);
-  assert.throws(() => m.join('b', 'again', 'guest', false, false), /reused/);
+  assert.deepEqual(a.others.map((p) => p.id), ['h']);
+  assert.deepEqual(m.knockers(), []);
+  assert.deepEqual(m.admit('h', 'g'), { ok: false, error: 'no-such-participant' });
 });
 
-test('a full meeting refuses the next participant', () => {
-  const m = new Meeting('m1', 'Title', 2);
-  assert.ok(m.join('a', 'A', 'guest', false, false).ok);
-  assert.ok(m.join('b', 'B', 'guest', false, false).ok);
-  assert.deepEqual(m.join('c', 'C', 'guest', false, false), { ok: false, reason: 'meeting-full' });
-  m.leave('a');
-  assert.ok(m.join('c', 'C', 'guest', false, false).ok);
+test('nobody is admitted automatically, also when no moderator is there', () => {
+  const m = meeting();
+  m.request('h', req('H', 'host'));
+  m.leave('h');
+  assert.equal(kind(m.request('g', req('G'))), 'waiting');
+  assert.equal(m.size, 0);
+  assert.equal(kind(m.request('h2', req('H', 'host'))), 'admitted'); // hosts come back with the host link
+  assert.deepEqual(m.knockers().map((k) => k.id), ['g']);
 });
 
-test('setMuted reports only real changes', () => {
-  const m = new Meeting('m1', 'Title', 5);
-  m.join('a', 'A', 'guest', false, false);
-  assert.equal(m.setMuted('a', 'audio', true), true);
-  assert.equal(m.setMuted('a', 'audio', true), false);
-  assert.equal(m.setMuted('a', 'video', false), false);
-  assert.equal(m.setMuted('nobody', 'video', true), false);
-  assert.deepEqual(m.list()[0], { id: 'a', name: 'A', role: 'guest', audioMuted: true, videoMuted: false });
+test('a denied browser cannot knock again during the cool-down', () => {
+  const clock = { t: 0 };
+  const m = meeting({ clock });
+  m.request('h', req('H', 'host'));
+  m.request('g', req('G', 'guest', 'device-1'));
+  assert.ok(m.deny('h', 'g').ok);
+  assert.equal(kind(m.request('g2', req('G', 'guest', 'device-1'))), 'refused:denied');
+  assert.equal(kind(m.request('g3', req('Other', 'guest', 'device-2'))), 'waiting');
+  clock.t = 1000;
+  assert.equal(kind(m.request('g4', req('G', 'guest', 'device-1'))), 'waiting');
+});
+
+test('admit-all lets in everyone waiting while there is room', () => {
+  const m = meeting({ max: 3 });
+  m.request('h', req('H', 'host'));
+  for (const id of ['a', 'b', 'c']) m.request(id, req(id));
+  const r = m.admitAll('h');
+  assert.ok(r.ok);
+  assert.deepEqual(r.admitted.map((a) => a.participant.id), ['a', 'b']);
+  assert.deepEqual(m.knockers().map((k) => k.id), ['c']);
+});
+
+test('turning the lobby off admits the waiting and lets later guests straight in', () => {
+  const m = meeting();
+  m.request('h', req('H', 'host'));
+  m.request('a', req('A'));
+  const r = m.setLobby('h', false);
+  assert.ok(r.ok);
+  assert.deepEqual(r.admitted.map((a) => a.participant.id), ['a']);
+  assert.equal(kind(m.request('b', req('B'))), 'admitted');
+  assert.equal(m.state().lobbyEnabled, false);
+  assert.deepEqual(m.setLobby('a', true), { ok: false, error: 'forbidden' });
+});
+
+test('kick removes, ban keeps the browser out for the meeting, and hosts cannot be kicked', () => {
+  const m = meeting();
+  m.request('h', req('H', 'host'));
+  m.setLobby('h', false);
+  m.request('t', req('Troll', 'guest', 'dev-t'));
+  m.request('g', req('G'));
+  assert.deepEqual(m.kick('g', 't', false), { ok: false, error: 'forbidden' });
+  assert.deepEqual(m.kick('h', 'h', false), { ok: false, error: 'forbidden' });
+  const r = m.kick('h', 't', true);
+  assert.ok(r.ok && r.target.name === 'Troll');
+  assert.equal(m.has('t'), false);
+  assert.equal(kind(m.request('t2', req('Nice name', 'guest', 'dev-t'))), 'refused:banned');
+  assert.equal(m.remembersAnyone, true);
+  m.setRole('h', 'g', 'moderator');
+  assert.deepEqual(m.kick('g', 'h', false), { ok: false, error: 'forbidden' }); // not even a moderator
+});
+
+test('a moderator mute holds until a moderator allows unmuting', () => {
+  const m = meeting();
+  m.request('h', req('H', 'host'));
+  m.setLobby('h', false);
+  m.request('g', req('G'));
+  const r = m.mute('h', 'g', 'audio');
+  assert.ok(r.ok && r.changed);
+  assert.equal(m.participant('g')!.audioMuted, true);
+  assert.deepEqual(m.setMuted('g', 'audio', false), { ok: false, error: 'forbidden' });
+  assert.deepEqual(m.setMuted('g', 'video', true), { ok: true, changed: true }); // other kinds are free
+  assert.deepEqual(m.mute('g', 'h', 'audio'), { ok: false, error: 'forbidden' });
+  assert.ok(m.allowUnmute('h', 'g', 'audio').ok);
+  assert.deepEqual(m.setMuted('g', 'audio', false), { ok: true, changed: true });
+});
+
+test('mute-all with unmute locked: guests need permission, moderators do not, newcomers start muted', () => {
+  const m = meeting();
+  m.request('h', req('H', 'host'));
+  m.setLobby('h', false);
+  m.request('g', req('G'));
+  m.request('mod', req('M'));
+  m.setRole('h', 'mod', 'moderator');
+  const r = m.muteAll('h', 'audio', true);
+  assert.ok(r.ok);
+  assert.deepEqual(r.changed.map((p) => p.id).sort(), ['g', 'mod']);
+  assert.equal(m.participant('h')!.audioMuted, false); // not the one who asked
+  assert.deepEqual(m.state().unmuteLocked, ['audio']);
+  assert.deepEqual(m.setMuted('g', 'audio', false), { ok: false, error: 'forbidden' });
+  assert.deepEqual(m.setMuted('mod', 'audio', false), { ok: true, changed: true });
+  const late = m.request('late', req('L'));
+  assert.ok(late.kind === 'admitted' && late.participant.audioMuted);
+  m.allowUnmute('h', 'g', 'audio');
+  assert.deepEqual(m.setMuted('g', 'audio', false), { ok: true, changed: true });
+});
+
+test('a locked meeting refuses guests, even knocks, but not hosts', () => {
+  const m = meeting();
+  m.request('h', req('H', 'host'));
+  assert.ok(m.setLocked('h', true).ok);
+  assert.equal(kind(m.request('g', req('G'))), 'refused:locked');
+  assert.equal(kind(m.request('h2', req('H2', 'host'))), 'admitted');
+  assert.deepEqual(m.setLocked('nobody', false), { ok: false, error: 'forbidden' });
+});
+
+test('roles: moderators can moderate, the host role cannot be taken away', () => {
+  const m = meeting();
+  m.request('h', req('H', 'host'));
+  m.setLobby('h', false);
+  m.request('g', req('G'));
+  assert.deepEqual(m.setRole('g', 'g', 'moderator'), { ok: false, error: 'forbidden' });
+  const r = m.setRole('h', 'g', 'moderator');
+  assert.ok(r.ok && r.changed);
+  assert.deepEqual(m.moderatorIds().sort(), ['g', 'h']);
+  assert.deepEqual(m.setRole('g', 'h', 'guest'), { ok: false, error: 'forbidden' });
+  assert.ok(m.setRole('g', 'g', 'guest').ok);
+  assert.equal(m.isModerator('g'), false);
+});
+
+test('ending the meeting returns everyone, lobby included, and refuses newcomers', () => {
+  const m = meeting();
+  m.request('h', req('H', 'host'));
+  m.request('w', req('W'));
+  assert.deepEqual(m.end('w'), { ok: false, error: 'forbidden' });
+  const r = m.end('h');
+  assert.ok(r.ok);
+  assert.deepEqual(r.ids.sort(), ['h', 'w']);
+  assert.equal(m.isEmpty, true);
+  assert.equal(kind(m.request('x', req('X', 'host'))), 'refused:ended');
+});
+
+test('a full meeting refuses, and a knocker cannot be admitted past the limit', () => {
+  const m = meeting({ max: 1 });
+  m.request('h', req('H', 'host'));
+  m.request('g', req('G'));
+  assert.deepEqual(m.admit('h', 'g'), { ok: false, error: 'meeting-full' });
+  assert.equal(kind(m.request('h2', req('H', 'host'))), 'refused:meeting-full');
+});
+
+test('self-mute reports only real changes, and ids are never reused', () => {
+  const m = meeting();
+  m.request('h', req('H', 'host'));
+  assert.deepEqual(m.setMuted('h', 'audio', true), { ok: true, changed: true });
+  assert.deepEqual(m.setMuted('h', 'audio', true), { ok: true, changed: false });
+  assert.deepEqual(m.setMuted('nobody', 'audio', true), { ok: false, error: 'no-such-participant' });
+  assert.throws(() => m.request('h', req('again', 'host')), /reused/);
+  assert.equal(m.leave('h')?.name, 'H');
+  assert.equal(m.leave('h'), undefined);
 });

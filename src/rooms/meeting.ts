@@ -1,69 +1,285 @@
 /**
- * A meeting's participants and their published-track state, as plain logic with no I/O.
- * The signaling layer calls these methods and turns the returned results into messages.
+ * A meeting's live state as plain logic with no I/O: who is in it and in what role, who waits in the
+ * lobby, who is banned, and the moderation rules. The signaling layer calls these methods and turns
+ * the returned outcomes into messages and media-plane actions; every permission check lives here.
+ *
+ * Rules:
+ * - Hosts (host link) enter directly, even when the meeting is locked. Guests knock and wait in the
+ *   lobby while it is on (the default), and are refused while the meeting is locked.
+ * - Only hosts and moderators admit, deny, kick, mute, lock, end and change roles. Nobody can act on a
+ *   host except to mute them, and moderators can't demote each other's host.
+ * - A denied guest can't knock again from the same browser for a while; a banned one not for the
+ *   meeting's lifetime. Nobody is ever admitted automatically, also when no moderator is present.
+ * - Muted kinds are not forwarded by the SFU. A participant muted by a moderator, or a guest after
+ *   "mute all" with unmute locked, may only unmute once a moderator allows it.
  */
-import type { MediaKind, ParticipantInfo, Role } from '../protocol/messages.js';
+import {
+  MODERATOR_ROLES,
+  type MediaKind,
+  type MeetingState,
+  type ParticipantInfo,
+  type Role,
+} from '../protocol/messages.js';
 
 export interface Participant {
   readonly id: string;
   readonly name: string;
-  readonly role: Role;
+  role: Role;
   audioMuted: boolean;
   videoMuted: boolean;
+  readonly deviceToken: string | undefined;
+  /** Kinds a moderator muted, which this participant may not unmute on their own. */
+  readonly heldMuted: Set<MediaKind>;
+  /** Kinds a moderator explicitly allowed this guest to unmute despite an unmute lock. */
+  readonly unmuteAllowed: Set<MediaKind>;
 }
 
-export type JoinResult =
-  | { ok: true; participant: Participant; others: ParticipantInfo[] }
-  | { ok: false; reason: 'meeting-full' };
+export interface Knocker {
+  readonly id: string;
+  readonly name: string;
+  readonly deviceToken: string | undefined;
+  /** Kept from the knock, so that admission respects "join muted". */
+  readonly audioMuted: boolean;
+  readonly videoMuted: boolean;
+}
+
+export interface EntryRequest {
+  name: string;
+  role: Role;
+  audioMuted: boolean;
+  videoMuted: boolean;
+  deviceToken: string | undefined;
+}
+
+export type RefusalReason = 'meeting-full' | 'locked' | 'denied' | 'banned' | 'ended';
+
+export type Admission = { participant: Participant; others: ParticipantInfo[] };
+
+export type EntryOutcome =
+  | ({ kind: 'admitted' } & Admission)
+  | { kind: 'waiting'; knocker: Knocker }
+  | { kind: 'refused'; reason: RefusalReason };
+
+export type ModerationError = 'forbidden' | 'no-such-participant' | 'meeting-full';
+export type Result<T> = ({ ok: true } & T) | { ok: false; error: ModerationError };
+
+export interface MeetingOptions {
+  maxParticipants: number;
+  /** How long a denied guest's browser can't knock again. */
+  denyCooldownMs: number;
+  now?: () => number;
+}
+
+const KINDS: readonly MediaKind[] = ['audio', 'video'];
 
 export class Meeting {
   private readonly participants = new Map<string, Participant>();
+  private readonly lobby = new Map<string, Knocker>();
+  private readonly banned = new Set<string>();
+  private readonly deniedUntil = new Map<string, number>();
+  private readonly unmuteLocked = new Set<MediaKind>();
+  private locked = false;
+  private lobbyEnabled = true;
+  private ended = false;
+  private readonly now: () => number;
 
   constructor(
     readonly id: string,
     readonly title: string,
-    private readonly maxParticipants: number,
-  ) {}
+    private readonly options: MeetingOptions,
+  ) {
+    this.now = options.now ?? Date.now;
+  }
+
+  // ------------------------------------------------------------------ entering and leaving
+
+  request(id: string, req: EntryRequest): EntryOutcome {
+    if (this.participants.has(id) || this.lobby.has(id)) throw new Error('participant id reused');
+    if (this.ended) return { kind: 'refused', reason: 'ended' };
+    if (req.deviceToken && this.banned.has(req.deviceToken)) return { kind: 'refused', reason: 'banned' };
+    if (!isModeratorRole(req.role)) {
+      if (this.locked) return { kind: 'refused', reason: 'locked' };
+      const until = req.deviceToken ? this.deniedUntil.get(req.deviceToken) : undefined;
+      if (until !== undefined && until > this.now()) return { kind: 'refused', reason: 'denied' };
+      if (this.lobbyEnabled) {
+        const knocker: Knocker = { id, name: req.name, deviceToken: req.deviceToken, audioMuted: req.audioMuted, videoMuted: req.videoMuted };
+        this.lobby.set(id, knocker);
+        return { kind: 'waiting', knocker };
+      }
+    }
+    if (this.isFull) return { kind: 'refused', reason: 'meeting-full' };
+    return { kind: 'admitted', ...this.add(id, req) };
+  }
+
+  /** Removes a participant or a knocker; returns who it was, or undefined (idempotent). */
+  leave(id: string): Participant | Knocker | undefined {
+    const p = this.participants.get(id) ?? this.lobby.get(id);
+    this.participants.delete(id);
+    this.lobby.delete(id);
+    return p;
+  }
+
+  // ------------------------------------------------------------------ lobby
+
+  admit(byId: string, knockerId: string): Result<Admission> {
+    if (!this.isModerator(byId)) return { ok: false, error: 'forbidden' };
+    const knocker = this.lobby.get(knockerId);
+    if (!knocker) return { ok: false, error: 'no-such-participant' };
+    if (this.isFull) return { ok: false, error: 'meeting-full' };
+    this.lobby.delete(knockerId);
+    return { ok: true, ...this.add(knockerId, { ...knocker, role: 'guest' }) };
+  }
+
+  deny(byId: string, knockerId: string): Result<{ knocker: Knocker }> {
+    if (!this.isModerator(byId)) return { ok: false, error: 'forbidden' };
+    const knocker = this.lobby.get(knockerId);
+    if (!knocker) return { ok: false, error: 'no-such-participant' };
+    this.lobby.delete(knockerId);
+    if (knocker.deviceToken) this.deniedUntil.set(knocker.deviceToken, this.now() + this.options.denyCooldownMs);
+    return { ok: true, knocker };
+  }
+
+  /** Admits everyone waiting, in knock order, as long as there is room. */
+  admitAll(byId: string): Result<{ admitted: Admission[] }> {
+    if (!this.isModerator(byId)) return { ok: false, error: 'forbidden' };
+    return { ok: true, admitted: this.drainLobby() };
+  }
+
+  // ------------------------------------------------------------------ moderation
+
+  /** Removes a participant (a host can't be kicked); with `ban`, their browser can't come back. */
+  kick(byId: string, targetId: string, ban: boolean): Result<{ target: Participant }> {
+    const target = this.participants.get(targetId);
+    if (!this.isModerator(byId) || byId === targetId) return { ok: false, error: 'forbidden' };
+    if (!target) return { ok: false, error: 'no-such-participant' };
+    if (target.role === 'host') return { ok: false, error: 'forbidden' };
+    this.participants.delete(targetId);
+    if (ban && target.deviceToken) this.banned.add(target.deviceToken);
+    return { ok: true, target };
+  }
+
+  /** Mutes `kind` for the target and holds it muted until a moderator allows unmuting. */
+  mute(byId: string, targetId: string, kind: MediaKind): Result<{ target: Participant; changed: boolean }> {
+    if (!this.isModerator(byId)) return { ok: false, error: 'forbidden' };
+    const target = this.participants.get(targetId);
+    if (!target) return { ok: false, error: 'no-such-participant' };
+    target.heldMuted.add(kind);
+    target.unmuteAllowed.delete(kind);
+    return { ok: true, target, changed: setMutedFlag(target, kind, true) };
+  }
+
+  /** Mutes everyone but the moderator who asks; with `lockUnmute`, guests need permission to unmute. */
+  muteAll(byId: string, kind: MediaKind, lockUnmute: boolean): Result<{ changed: Participant[] }> {
+    if (!this.isModerator(byId)) return { ok: false, error: 'forbidden' };
+    if (lockUnmute) this.unmuteLocked.add(kind);
+    else this.unmuteLocked.delete(kind);
+    const changed: Participant[] = [];
+    for (const p of this.participants.values()) {
+      if (p.id === byId) continue;
+      p.unmuteAllowed.delete(kind);
+      if (setMutedFlag(p, kind, true)) changed.push(p);
+    }
+    return { ok: true, changed };
+  }
+
+  allowUnmute(byId: string, targetId: string, kind: MediaKind): Result<{ target: Participant }> {
+    if (!this.isModerator(byId)) return { ok: false, error: 'forbidden' };
+    const target = this.participants.get(targetId);
+    if (!target) return { ok: false, error: 'no-such-participant' };
+    target.heldMuted.delete(kind);
+    target.unmuteAllowed.add(kind);
+    return { ok: true, target };
+  }
+
+  /** A participant's own mute switch. Unmuting is refused while a moderator holds it muted. */
+  setMuted(id: string, kind: MediaKind, muted: boolean): Result<{ changed: boolean }> {
+    const p = this.participants.get(id);
+    if (!p) return { ok: false, error: 'no-such-participant' };
+    if (!muted && !this.mayUnmute(p, kind)) return { ok: false, error: 'forbidden' };
+    return { ok: true, changed: setMutedFlag(p, kind, muted) };
+  }
+
+  mayUnmute(p: Participant, kind: MediaKind): boolean {
+    if (p.heldMuted.has(kind)) return false;
+    return isModeratorRole(p.role) || !this.unmuteLocked.has(kind) || p.unmuteAllowed.has(kind);
+  }
+
+  /** Locking keeps everyone in but refuses new guests and clears nobody from the lobby. */
+  setLocked(byId: string, locked: boolean): Result<object> {
+    if (!this.isModerator(byId)) return { ok: false, error: 'forbidden' };
+    this.locked = locked;
+    return { ok: true };
+  }
+
+  /** Turning the lobby off admits whoever is waiting (as far as there is room). */
+  setLobby(byId: string, enabled: boolean): Result<{ admitted: Admission[] }> {
+    if (!this.isModerator(byId)) return { ok: false, error: 'forbidden' };
+    this.lobbyEnabled = enabled;
+    return { ok: true, admitted: enabled ? [] : this.drainLobby() };
+  }
+
+  setRole(byId: string, targetId: string, role: 'moderator' | 'guest'): Result<{ target: Participant; changed: boolean }> {
+    if (!this.isModerator(byId)) return { ok: false, error: 'forbidden' };
+    const target = this.participants.get(targetId);
+    if (!target) return { ok: false, error: 'no-such-participant' };
+    if (target.role === 'host') return { ok: false, error: 'forbidden' };
+    const changed = target.role !== role;
+    target.role = role;
+    return { ok: true, target, changed };
+  }
+
+  /** Ends the meeting for everyone: returns all ids (participants and knockers) to disconnect. */
+  end(byId: string): Result<{ ids: string[] }> {
+    if (!this.isModerator(byId)) return { ok: false, error: 'forbidden' };
+    this.ended = true;
+    const ids = [...this.participants.keys(), ...this.lobby.keys()];
+    this.participants.clear();
+    this.lobby.clear();
+    return { ok: true, ids };
+  }
+
+  // ------------------------------------------------------------------ queries
 
   get size(): number {
     return this.participants.size;
   }
 
+  /** No participants and nobody waiting. */
   get isEmpty(): boolean {
-    return this.participants.size === 0;
+    return this.participants.size === 0 && this.lobby.size === 0;
   }
 
-  join(id: string, name: string, role: Role, audioMuted: boolean, videoMuted: boolean): JoinResult {
-    if (this.participants.has(id)) throw new Error('participant id reused');
-    if (this.participants.size >= this.maxParticipants) return { ok: false, reason: 'meeting-full' };
-    const others = this.list();
-    const participant: Participant = { id, name, role, audioMuted, videoMuted };
-    this.participants.set(id, participant);
-    return { ok: true, participant, others };
+  get isEnded(): boolean {
+    return this.ended;
   }
 
-  /** Returns the participant that left, or undefined if it was not here (leave is idempotent). */
-  leave(id: string): Participant | undefined {
-    const p = this.participants.get(id);
-    if (p) this.participants.delete(id);
-    return p;
+  /** Bans and denials must outlive an empty meeting, so the directory keeps such meetings. */
+  get remembersAnyone(): boolean {
+    return this.banned.size > 0 || [...this.deniedUntil.values()].some((t) => t > this.now());
   }
 
-  /** Returns true when the state changed, so that only real changes are broadcast. */
-  setMuted(id: string, kind: MediaKind, muted: boolean): boolean {
-    const p = this.participants.get(id);
-    if (!p) return false;
-    const key = kind === 'audio' ? 'audioMuted' : 'videoMuted';
-    if (p[key] === muted) return false;
-    p[key] = muted;
-    return true;
+  state(): MeetingState {
+    return { locked: this.locked, lobbyEnabled: this.lobbyEnabled, unmuteLocked: KINDS.filter((k) => this.unmuteLocked.has(k)) };
   }
 
   has(id: string): boolean {
     return this.participants.has(id);
   }
 
-  /** Everyone except `exceptId`. */
+  participant(id: string): Participant | undefined {
+    return this.participants.get(id);
+  }
+
+  isModerator(id: string): boolean {
+    const p = this.participants.get(id);
+    return p !== undefined && isModeratorRole(p.role);
+  }
+
+  moderatorIds(): string[] {
+    return [...this.participants.values()].filter((p) => isModeratorRole(p.role)).map((p) => p.id);
+  }
+
+  /** Everyone admitted except `exceptId`. Knockers are never listed. */
   list(exceptId?: string): ParticipantInfo[] {
     const out: ParticipantInfo[] = [];
     for (const p of this.participants.values()) {
@@ -72,9 +288,56 @@ export class Meeting {
     return out;
   }
 
+  knockers(): Knocker[] {
+    return [...this.lobby.values()];
+  }
+
   ids(): string[] {
     return [...this.participants.keys()];
   }
+
+  private get isFull(): boolean {
+    return this.participants.size >= this.options.maxParticipants;
+  }
+
+  private add(id: string, req: EntryRequest): Admission {
+    const others = this.list();
+    const participant: Participant = {
+      id,
+      name: req.name,
+      role: req.role,
+      audioMuted: req.audioMuted,
+      videoMuted: req.videoMuted,
+      deviceToken: req.deviceToken,
+      heldMuted: new Set(),
+      unmuteAllowed: new Set(),
+    };
+    // Joining during "mute all" with unmute locked: a guest starts muted for that kind.
+    if (!isModeratorRole(req.role)) for (const k of this.unmuteLocked) setMutedFlag(participant, k, true);
+    this.participants.set(id, participant);
+    return { participant, others };
+  }
+
+  private drainLobby(): Admission[] {
+    const admitted: Admission[] = [];
+    for (const knocker of [...this.lobby.values()]) {
+      if (this.isFull) break;
+      this.lobby.delete(knocker.id);
+      admitted.push(this.add(knocker.id, { ...knocker, role: 'guest' }));
+    }
+    return admitted;
+  }
+}
+
+export function isModeratorRole(role: Role): boolean {
+  return MODERATOR_ROLES.includes(role);
+}
+
+function setMutedFlag(p: Participant, kind: MediaKind, muted: boolean): boolean {
+  const key = kind === 'audio' ? 'audioMuted' : 'videoMuted';
+  if (p[key] === muted) return false;
+  p[key] = muted;
+  return true;
 }
 
 export function toInfo(p: Participant): ParticipantInfo {

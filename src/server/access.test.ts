@@ -8,16 +8,7 @@ import { test } from 'node:test';
 import WebSocket from 'ws';
 import { ServerMessage } from '../protocol/messages.js';
 import { startServer, type RunningServer } from '../../tests/helpers/server.js';
-
-async function createMeeting(server: RunningServer, title = 'Private'): Promise<{ meetingId: string; hostSecret: string }> {
-  const res = await fetch(`${server.url}/api/meetings`, {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${server.hostKey}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify({ title }),
-  });
-  assert.equal(res.status, 201);
-  return (await res.json()) as { meetingId: string; hostSecret: string };
-}
+import { createMeeting } from '../../tests/helpers/signaling-client.js';
 
 /** One join attempt over a fresh WebSocket; returns the first reply. */
 async function tryJoin(server: RunningServer, meetingId: string, hostSecret?: string): Promise<ServerMessage> {
@@ -34,7 +25,7 @@ const randomId = () => randomBytes(16).toString('base64url');
 test('10,000 random meeting ids are all refused with one uniform answer, then throttled', { timeout: 120_000 }, async () => {
   const server = await startServer();
   try {
-    const real = await createMeeting(server);
+    const real = await createMeeting(server, 'Private');
     const bodies = new Set<string>();
     const statuses = new Map<number, number>();
     for (let i = 0; i < 10_000; i++) {
@@ -58,7 +49,7 @@ test('10,000 random meeting ids are all refused with one uniform answer, then th
 test('an unknown meeting and a wrong host secret get the same answer when joining; guessing is throttled', async () => {
   const server = await startServer();
   try {
-    const { meetingId, hostSecret } = await createMeeting(server);
+    const { meetingId, hostSecret } = await createMeeting(server, 'Private');
     const unknown = await tryJoin(server, randomId());
     const wrongSecret = await tryJoin(server, meetingId, randomBytes(32).toString('base64url'));
     assert.equal(unknown.type, 'error');

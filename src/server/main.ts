@@ -26,6 +26,7 @@ const db = openDatabase(config.dataDir);
 const settings = new SettingsStore(db);
 const directory = new MeetingDirectory(new MeetingStore(db), {
   maxParticipants: config.maxParticipants,
+  denyCooldownMs: 10 * 60_000,
   ttlMs: config.meetingTtlDays * DAY_MS,
   newId: () => randomId(),
 });
@@ -37,7 +38,11 @@ const guessThrottle = (): Throttle =>
 const joinThrottle = guessThrottle();
 const media = new MediaPlane(config.rtc);
 const signaling = new SignalingServer({ directory, media, log, joinThrottle });
-const metrics = createMetrics({ meetings: () => media.routerCount, participants: () => signaling.connectionCount });
+const metrics = createMetrics({
+  meetings: () => media.routerCount,
+  participants: () => signaling.connectionCount,
+  mediaPeers: () => media.peerCount,
+});
 const purge = setInterval(() => {
   const removed = directory.purgeExpired();
   if (removed > 0) log.info({ removed }, 'expired meetings deleted');

@@ -8,6 +8,7 @@ function directory(now: { t: number }) {
   let n = 0;
   return new MeetingDirectory(new MeetingStore(openDatabase(':memory:')), {
     maxParticipants: 5,
+    denyCooldownMs: 1000,
     ttlMs: 1000,
     newId: () => `meeting-${n++}`.padEnd(22, 'x'),
     now: () => now.t,
@@ -31,7 +32,7 @@ test('the live meeting is shared while in use and released when empty', () => {
   const { meetingId } = d.create('T');
   const a = d.enter(meetingId, undefined)!.meeting;
   assert.equal(d.enter(meetingId, undefined)!.meeting, a);
-  a.join('p', 'P', 'guest', false, false);
+  a.request('p', { name: 'P', role: 'host', audioMuted: false, videoMuted: false, deviceToken: undefined });
   d.release(a); // not empty: kept
   assert.equal(d.liveCount, 1);
   a.leave('p');

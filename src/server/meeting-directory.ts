@@ -10,6 +10,7 @@ import type { MeetingStore } from '../store/meeting-store.js';
 
 export interface DirectoryOptions {
   maxParticipants: number;
+  denyCooldownMs: number;
   ttlMs: number;
   newId: () => string;
   now?: () => number;
@@ -51,21 +52,34 @@ export class MeetingDirectory {
       role = 'host';
     }
     let meeting = this.live.get(meetingId);
-    if (!meeting) this.live.set(meetingId, (meeting = new Meeting(meetingId, stored.title, this.options.maxParticipants)));
+    if (!meeting) {
+      const { maxParticipants, denyCooldownMs } = this.options;
+      meeting = new Meeting(meetingId, stored.title, { maxParticipants, denyCooldownMs, now: this.now });
+      this.live.set(meetingId, meeting);
+    }
     return { meeting, role };
   }
 
-  /** Forget a live meeting once it is empty (the stored meeting stays until it expires). */
+  /**
+   * Forget a live meeting once it is empty, unless it must still remember bans or denials (then it
+   * stays in memory until it expires). An ended meeting is forgotten at once, bans included. The
+   * stored meeting stays until it expires.
+   */
   release(meeting: Meeting): void {
-    if (meeting.isEmpty && this.live.get(meeting.id) === meeting) this.live.delete(meeting.id);
+    if (this.live.get(meeting.id) !== meeting || !meeting.isEmpty) return;
+    if (meeting.isEnded || !meeting.remembersAnyone) this.live.delete(meeting.id);
   }
 
   get liveCount(): number {
     return this.live.size;
   }
 
-  /** Removes expired meetings from the store. */
+  /** Removes expired meetings from the store, and empty ones that expired from memory. */
   purgeExpired(): number {
-    return this.store.deleteExpired(this.now());
+    const now = this.now();
+    for (const [id, meeting] of this.live) {
+      if (meeting.isEmpty && !this.store.get(id, now)) this.live.delete(id);
+    }
+    return this.store.deleteExpired(now);
   }
 }

@@ -7,7 +7,7 @@ export interface Metrics {
   httpRequests: Histogram<'route' | 'status'>;
 }
 
-export function createMetrics(gauges: { meetings: () => number; participants: () => number }): Metrics {
+export function createMetrics(gauges: { meetings: () => number; participants: () => number; mediaPeers: () => number }): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const counter = (name: string, help: string, read: () => number): void => {
@@ -27,7 +27,8 @@ export function createMetrics(gauges: { meetings: () => number; participants: ()
   counter('confab_keyframe_requests_total', 'Keyframe requests sent to publishers', () => forwardingStats.keyframeRequests);
   counter('confab_transport_feedback_packets_total', 'Transport-wide CC feedback packets sent', () => forwardingStats.transportFeedbackPackets);
   new Gauge({ name: 'confab_meetings_active', help: 'Meetings with media running', registers: [registry], collect() { this.set(gauges.meetings()); } });
-  new Gauge({ name: 'confab_participants', help: 'Connected participants', registers: [registry], collect() { this.set(gauges.participants()); } });
+  new Gauge({ name: 'confab_participants', help: 'Open signaling connections (in meetings or lobbies)', registers: [registry], collect() { this.set(gauges.participants()); } });
+  new Gauge({ name: 'confab_media_peers', help: 'Media connections to the SFU (admitted participants)', registers: [registry], collect() { this.set(gauges.mediaPeers()); } });
   const httpRequests = new Histogram({
     name: 'confab_http_request_duration_seconds',
     help: 'HTTP requests by route',

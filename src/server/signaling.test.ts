@@ -2,8 +2,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import WebSocket from 'ws';
-import { HARD_MAX_MESSAGE_BYTES, MAX_MESSAGE_BYTES, ServerMessage, type MessageOf } from '../protocol/messages.js';
+import { HARD_MAX_MESSAGE_BYTES, MAX_MESSAGE_BYTES } from '../protocol/messages.js';
 import { startServer, type RunningServer } from '../../tests/helpers/server.js';
+import { createMeeting, SignalingClient } from '../../tests/helpers/signaling-client.js';
 
 let server: RunningServer;
 before(async () => {
@@ -13,81 +14,11 @@ after(async () => {
   await server.stop();
 });
 
-/** A test client that validates and queues everything the server sends. */
-class Client {
-  readonly ws: WebSocket;
-  private readonly inbox: ServerMessage[] = [];
-  private waiters: (() => void)[] = [];
-  closed: { code: number } | undefined;
-
+/** A client of the test server. */
+class Client extends SignalingClient {
   constructor(origin?: string, options: { url?: string; autoPong?: boolean } = {}) {
-    const base = options.url ?? server.url;
-    this.ws = new WebSocket(`${base.replace('http', 'ws')}/ws`, { ...(origin ? { origin } : {}), autoPong: options.autoPong ?? true });
-    this.ws.on('message', (data) => {
-      this.inbox.push(ServerMessage.parse(JSON.parse(String(data))));
-      this.wake();
-    });
-    this.ws.on('close', (code) => {
-      this.closed = { code };
-      this.wake();
-    });
+    super(options.url ?? server.url, { ...(origin ? { origin } : {}), ...(options.autoPong === undefined ? {} : { autoPong: options.autoPong }) });
   }
-
-  private wake(): void {
-    const w = this.waiters;
-    this.waiters = [];
-    for (const f of w) f();
-  }
-
-  async open(): Promise<this> {
-    if (this.ws.readyState !== WebSocket.OPEN) await new Promise((r, j) => this.ws.once('open', r).once('error', j));
-    return this;
-  }
-
-  send(value: unknown): void {
-    this.ws.send(typeof value === 'string' ? value : JSON.stringify(value));
-  }
-
-  async next<T extends ServerMessage['type']>(type: T, timeoutMs = 5000): Promise<MessageOf<ServerMessage, T>> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const i = this.inbox.findIndex((m) => m.type === type);
-      if (i >= 0) return this.inbox.splice(i, 1)[0] as MessageOf<ServerMessage, T>;
-      if (this.closed) throw new Error(`closed (${this.closed.code}) while waiting for ${type}`);
-      const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`no ${type} message`);
-      await new Promise<void>((r) => {
-        const t = setTimeout(r, left);
-        this.waiters.push(() => (clearTimeout(t), r()));
-      });
-    }
-  }
-
-  async waitClosed(timeoutMs = 5000): Promise<number> {
-    const deadline = Date.now() + timeoutMs;
-    while (!this.closed) {
-      if (Date.now() > deadline) throw new Error('still open');
-      await new Promise<void>((r) => this.waiters.push(r));
-    }
-    return this.closed.code;
-  }
-
-  /** Proves the connection still works: a fresh bad message must still get its own reply. */
-  async assertAlive(): Promise<void> {
-    this.send('{"type":"ping-check"}');
-    const e = await this.next('error');
-    assert.equal(e.code, 'unknown-type');
-  }
-}
-
-async function createMeeting(on: RunningServer = server): Promise<string> {
-  const res = await fetch(`${on.url}/api/meetings`, {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${on.hostKey}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify({ title: 'Signaling test' }),
-  });
-  assert.equal(res.status, 201);
-  return ((await res.json()) as { meetingId: string }).meetingId;
 }
 
 describe('signaling validation', () => {
@@ -164,10 +95,10 @@ describe('signaling validation', () => {
     c.send({ type: 'ice', candidate: { candidate: 'candidate:1 1 udp 1 127.0.0.1 9 typ host' } });
     assert.equal((await c.next('error')).code, 'wrong-state');
 
-    const meetingId = await createMeeting();
-    c.send({ type: 'join', meetingId, name: 'Ada' });
+    const { meetingId, hostSecret } = await createMeeting(server, 'Signaling test');
+    c.send({ type: 'join', meetingId, name: 'Ada', hostSecret });
     await c.next('welcome');
-    c.send({ type: 'join', meetingId, name: 'Ada' });
+    c.send({ type: 'join', meetingId, name: 'Ada', hostSecret });
     const again = await c.next('error');
     assert.equal(again.code, 'wrong-state');
     await c.next('offer');
@@ -202,11 +133,12 @@ describe('signaling validation', () => {
 
 describe('signaling flow', () => {
   test('join, offer, presence, track state and leave', async () => {
-    const meetingId = await createMeeting();
+    const { meetingId, hostSecret } = await createMeeting(server, 'Signaling test');
     const a = await new Client().open();
-    a.send({ type: 'join', meetingId, name: '  Ada  ', audioMuted: false, videoMuted: true });
+    a.send({ type: 'join', meetingId, name: '  Ada  ', audioMuted: false, videoMuted: true, hostSecret });
     const welcomeA = await a.next('welcome');
     assert.equal(welcomeA.meetingId, meetingId);
+    assert.equal(welcomeA.role, 'host');
     assert.deepEqual(welcomeA.participants, []);
     const offer = await a.next('offer');
     assert.match(offer.sdp, /^v=0/);
@@ -227,10 +159,14 @@ describe('signaling flow', () => {
 
     const b = await new Client().open();
     b.send({ type: 'join', meetingId, name: 'Grace' });
+    // Guests wait in the lobby until the host lets them in.
+    const knock = await a.next('knock');
+    assert.equal(knock.knocker.name, 'Grace');
+    a.send({ type: 'admit', participantId: knock.knocker.id });
     const welcomeB = await b.next('welcome');
     assert.equal(welcomeB.title, 'Signaling test');
     assert.equal(welcomeB.role, 'guest');
-    assert.deepEqual(welcomeB.participants, [{ id: welcomeA.participantId, name: 'Ada', role: 'guest', audioMuted: false, videoMuted: true }]);
+    assert.deepEqual(welcomeB.participants, [{ id: welcomeA.participantId, name: 'Ada', role: 'host', audioMuted: false, videoMuted: true }]);
     const joined = await a.next('participant-joined');
     assert.equal(joined.participant.id, welcomeB.participantId);
     assert.equal(joined.participant.name, 'Grace');
@@ -249,12 +185,12 @@ describe('signaling flow', () => {
   test('a client that stops answering pings is dropped; one that answers stays', async () => {
     const quick = await startServer({ CONFAB_HEARTBEAT_SECONDS: '1' });
     try {
-      const meetingId = await createMeeting(quick);
+      const { meetingId, hostSecret } = await createMeeting(quick, 'Signaling test');
       const live = await new Client(undefined, { url: quick.url }).open();
-      live.send({ type: 'join', meetingId, name: 'Live' });
+      live.send({ type: 'join', meetingId, name: 'Live', hostSecret });
       await live.next('welcome');
       const dead = await new Client(undefined, { url: quick.url, autoPong: false }).open();
-      dead.send({ type: 'join', meetingId, name: 'Dead' });
+      dead.send({ type: 'join', meetingId, name: 'Dead', hostSecret });
       const { participantId } = await dead.next('welcome');
       // Dropped at the second tick at the latest; the live client has answered a ping by then.
       await dead.waitClosed(5000);

@@ -1,23 +1,18 @@
 /**
- * The signaling WebSocket: validates every inbound message, runs each connection's small state
- * machine (new -> joined -> closed), and connects the meeting logic (rooms/) with the media plane
- * (sfu/). Nothing here logs names, addresses or message contents.
+ * The signaling WebSocket: validates every inbound message, rate-limits each connection, runs its
+ * small state machine (new -> waiting (lobby) -> joined -> closed) and hands each message to the
+ * meeting's session. Failed joins are throttled per client. Nothing here logs names, addresses or
+ * message contents.
  */
 import type { WebSocket } from 'ws';
 import { decodeMessage } from '../protocol/decode.js';
-import {
-  ClientMessage,
-  type ErrorCode,
-  type MessageOf,
-  type ServerMessage,
-} from '../protocol/messages.js';
-import { toInfo, type Meeting } from '../rooms/meeting.js';
+import { ClientMessage, type ErrorCode, type MessageOf, type ServerMessage } from '../protocol/messages.js';
 import type { Throttle } from '../security/throttle.js';
 import type { MediaPlane } from '../sfu/media-plane.js';
-import { createHash } from 'node:crypto';
 import { randomId } from './ids.js';
 import type { Logger } from './log.js';
 import type { MeetingDirectory } from './meeting-directory.js';
+import { MeetingSession, type Member } from './meeting-session.js';
 
 /** Per-connection budget: sustained messages per second, and the burst allowed above it. */
 const RATE_PER_SECOND = 50;
@@ -31,12 +26,10 @@ export interface SignalingDeps {
   joinThrottle: Throttle;
 }
 
-type Phase = 'new' | 'joined' | 'closed';
-
-class Connection {
-  phase: Phase = 'new';
-  participantId = '';
-  meeting: Meeting | undefined;
+class Connection implements Member {
+  phase: Member['phase'] = 'new';
+  readonly participantId = randomId();
+  session: MeetingSession | undefined;
   private tokens = RATE_BURST;
   private lastRefill = performance.now();
 
@@ -48,6 +41,10 @@ class Connection {
 
   send(message: ServerMessage): void {
     if (this.ws.readyState === this.ws.OPEN) this.ws.send(JSON.stringify(message));
+  }
+
+  close(code: number, reason: string): void {
+    this.ws.close(code, reason);
   }
 
   error(code: ErrorCode, message: string, inReplyTo?: string, recoverable = true): void {
@@ -66,19 +63,18 @@ class Connection {
 }
 
 export class SignalingServer {
-  /** meetingId -> participantId -> connection, for broadcasts. */
-  private readonly members = new Map<string, Map<string, Connection>>();
+  private readonly sessions = new Map<string, MeetingSession>();
+  private connections = 0;
 
   constructor(private readonly deps: SignalingDeps) {}
 
   get connectionCount(): number {
-    let n = 0;
-    for (const m of this.members.values()) n += m.size;
-    return n;
+    return this.connections;
   }
 
   handle(ws: WebSocket, clientKey: string): void {
     const conn = new Connection(ws, clientKey);
+    this.connections++;
     ws.on('message', (data, isBinary) => {
       if (!conn.allow()) {
         conn.error('rate-limited', `more than ${RATE_PER_SECOND} messages per second`);
@@ -99,8 +95,14 @@ export class SignalingServer {
         conn.error('internal', 'internal error', decoded.message.type);
       });
     });
-    ws.on('close', () => this.leave(conn));
-    ws.on('error', () => this.leave(conn));
+    let counted = true;
+    const gone = () => {
+      if (counted) this.connections--;
+      counted = false;
+      conn.session?.leave(conn);
+    };
+    ws.on('close', gone);
+    ws.on('error', gone);
   }
 
   private async dispatch(conn: Connection, msg: ClientMessage): Promise<void> {
@@ -109,32 +111,27 @@ export class SignalingServer {
       if (conn.phase !== 'new') return conn.error('wrong-state', 'already joined', msg.type);
       return this.join(conn, msg);
     }
-    if (conn.phase !== 'joined' || !conn.meeting) {
-      return conn.error('wrong-state', `"${msg.type}" is only allowed after "join"`, msg.type);
+    const session = conn.session;
+    if (msg.type === 'leave' && session) {
+      session.leave(conn);
+      return conn.close(1000, 'left');
     }
-    const meeting = conn.meeting;
+    if (conn.phase !== 'joined' || !session) {
+      const when = conn.phase === 'waiting' ? 'while waiting in the lobby' : 'before "join"';
+      return conn.error('wrong-state', `"${msg.type}" is not allowed ${when}`, msg.type);
+    }
     switch (msg.type) {
       case 'leave':
-        this.leave(conn);
-        conn.ws.close(1000, 'left');
-        return;
+        return; // handled above
       case 'answer': {
-        const accepted = await this.deps.media.routerFor(meeting.id).handleAnswer(conn.participantId, msg.sdp);
+        const accepted = await session.handleAnswer(conn, msg.sdp);
         if (!accepted) conn.error('wrong-state', 'no offer is waiting for an answer', msg.type);
         return;
       }
       case 'ice':
-        return this.deps.media.routerFor(meeting.id).addRemoteCandidate(conn.participantId, msg.candidate);
-      case 'track-state':
-        if (meeting.setMuted(conn.participantId, msg.kind, msg.muted)) {
-          this.broadcast(meeting.id, conn.participantId, {
-            type: 'track-state',
-            participantId: conn.participantId,
-            kind: msg.kind,
-            muted: msg.muted,
-          });
-        }
-        return;
+        return session.addCandidate(conn, msg.candidate);
+      default:
+        return session.handle(conn, msg);
     }
   }
 
@@ -142,7 +139,7 @@ export class SignalingServer {
     const throttled = this.deps.joinThrottle.check(conn.clientKey);
     if (!throttled.allowed) {
       conn.error('rate-limited', `too many failed attempts; try again in ${throttled.retryAfterSeconds} s`, msg.type, false);
-      conn.ws.close(1008, 'rate-limited');
+      conn.close(1008, 'rate-limited');
       return;
     }
     // One answer for an unknown meeting, an expired one, and a wrong host link: nothing to enumerate.
@@ -150,74 +147,35 @@ export class SignalingServer {
     if (!entry) {
       this.deps.joinThrottle.fail(conn.clientKey);
       conn.error('meeting-not-found', 'this meeting does not exist, or the link is not valid', msg.type, false);
-      conn.ws.close(1008, 'meeting-not-found');
+      conn.close(1008, 'meeting-not-found');
       return;
     }
-    const { meeting, role } = entry;
-    const participantId = randomId();
-    const result = meeting.join(participantId, msg.name, role, msg.audioMuted, msg.videoMuted);
-    if (!result.ok) {
-      this.deps.directory.release(meeting);
-      conn.error('meeting-full', 'this meeting has reached its participant limit', msg.type, false);
-      conn.ws.close(1008, 'meeting-full');
-      return;
-    }
-    conn.phase = 'joined';
-    conn.participantId = participantId;
-    conn.meeting = meeting;
-    let members = this.members.get(meeting.id);
-    if (!members) this.members.set(meeting.id, (members = new Map()));
-    members.set(participantId, conn);
-    this.deps.log.info({ meeting: shortId(meeting.id), participant: shortId(participantId), size: meeting.size }, 'joined');
-
-    conn.send({ type: 'welcome', participantId, meetingId: meeting.id, title: meeting.title, role, participants: result.others });
-    this.broadcast(meeting.id, participantId, { type: 'participant-joined', participant: toInfo(result.participant) });
-
-    this.deps.media.routerFor(meeting.id).addPeer(participantId, {
-      offer: (offer) => conn.send({ type: 'offer', ...offer }),
-      candidate: (candidate) => conn.send({ type: 'ice', candidate }),
-      failed: (reason) => {
-        this.deps.log.warn({ participant: shortId(participantId), reason }, 'media failed');
-        conn.error('media-failed', `media connection failed (${reason})`, undefined, false);
-        this.leave(conn);
-        conn.ws.close(1011, 'media-failed');
-      },
+    const session = this.sessionFor(entry.meeting);
+    conn.session = session;
+    session.enter(conn, {
+      name: msg.name,
+      role: entry.role,
+      audioMuted: msg.audioMuted,
+      videoMuted: msg.videoMuted,
+      deviceToken: msg.deviceToken,
     });
   }
 
-  private leave(conn: Connection): void {
-    const meeting = conn.meeting;
-    const wasJoined = conn.phase === 'joined';
-    conn.phase = 'closed';
-    if (!wasJoined || !meeting) return;
-    meeting.leave(conn.participantId);
-    this.members.get(meeting.id)?.delete(conn.participantId);
-    this.broadcast(meeting.id, conn.participantId, { type: 'participant-left', participantId: conn.participantId });
-    this.deps.log.info({ meeting: shortId(meeting.id), participant: shortId(conn.participantId), size: meeting.size }, 'left');
-    if (meeting.isEmpty) {
-      this.members.delete(meeting.id);
-      this.deps.directory.release(meeting);
+  private sessionFor(meeting: MeetingSession['meeting']): MeetingSession {
+    let session = this.sessions.get(meeting.id);
+    if (session?.meeting !== meeting) {
+      session = new MeetingSession(meeting, this.deps.media, this.deps.log, () => this.emptied(meeting));
+      this.sessions.set(meeting.id, session);
     }
+    return session;
+  }
+
+  private emptied(meeting: MeetingSession['meeting']): void {
+    if (!meeting.isEmpty) return;
+    if (this.sessions.get(meeting.id)?.meeting === meeting) this.sessions.delete(meeting.id);
+    this.deps.directory.release(meeting);
     const router = this.deps.media.existingRouter(meeting.id);
-    if (!router) return;
-    void router.removePeer(conn.participantId).then(() => {
-      // Someone may have joined while the peer was closing.
-      if (meeting.isEmpty && router.peerCount === 0) return this.deps.media.closeRouter(meeting.id);
-    });
+    // Close the media once the last peer is gone (someone may have joined meanwhile).
+    if (router && router.peerCount === 0) void this.deps.media.closeRouter(meeting.id);
   }
-
-  private broadcast(meetingId: string, exceptId: string, message: ServerMessage): void {
-    const members = this.members.get(meetingId);
-    if (!members) return;
-    for (const [id, conn] of members) if (id !== exceptId) conn.send(message);
-  }
-}
-
-/**
- * Logs carry only a short, one-way tag of an id: enough to follow one participant through the log,
- * useless for joining a meeting (ids are 128-bit; the tag is 24 bits of a salted hash).
- */
-const tagSalt = randomId();
-function shortId(id: string): string {
-  return createHash('sha256').update(tagSalt).update(id).digest('base64url').slice(0, 4);
 }

@@ -59,6 +59,13 @@ export class Consumer {
     this.producerRef = null;
   }
 
+  /** After a pause, video continues only from a keyframe, which is requested now. */
+  restartAtKeyframe(): void {
+    if (this.kind !== 'video' || !this.producerRef) return;
+    this.waitingForKeyframe = true;
+    this.producerRef.requestKeyframe();
+  }
+
   /** Called once negotiation has given the sender a codec and DTLS is up. */
   setReady(ready: boolean): void {
     const wasReady = this.ready;

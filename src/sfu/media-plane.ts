@@ -31,6 +31,13 @@ export class MediaPlane {
     return this.routers.size;
   }
 
+  /** PeerConnections across all meetings: people who receive or send media. */
+  get peerCount(): number {
+    let n = 0;
+    for (const r of this.routers.values()) n += r.peerCount;
+    return n;
+  }
+
   async close(): Promise<void> {
     await Promise.all([...this.routers.keys()].map((id) => this.closeRouter(id)));
   }

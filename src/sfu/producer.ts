@@ -15,6 +15,8 @@ export class Producer {
   private lastKeyframeRequestMs = -Infinity;
   private readonly unsubscribe: () => void;
   closed = false;
+  /** While paused (muted, or muted by a moderator), nothing is forwarded, whatever the client sends. */
+  private paused = false;
 
   constructor(
     readonly participantId: string,
@@ -29,6 +31,7 @@ export class Producer {
   /** Hot path: no allocation here beyond what each consumer's send needs. */
   private readonly forward = (packet: RtpPacket): void => {
     forwardingStats.receivedPackets++;
+    if (this.paused) return;
     const consumers = this.consumers;
     const last = consumers.length - 1;
     // werift hands each listener its own clone, so the last consumer may take the packet itself.
@@ -46,6 +49,17 @@ export class Producer {
 
   get consumerCount(): number {
     return this.consumers.length;
+  }
+
+  setPaused(paused: boolean): void {
+    if (this.paused === paused) return;
+    this.paused = paused;
+    // Subscribers resume at a keyframe (their consumers wait for one after a gap in video).
+    if (!paused) for (const c of this.consumers) c.restartAtKeyframe();
+  }
+
+  get isPaused(): boolean {
+    return this.paused;
   }
 
   requestKeyframe(): void {

@@ -3,7 +3,7 @@
  * Producer to a Consumer on every other participant's transport. A meeting lives in exactly one
  * Router, which is the unit a media worker process will own.
  */
-import type { IceCandidate } from '../protocol/messages.js';
+import type { IceCandidate, MediaKind } from '../protocol/messages.js';
 import type { RtcConfig } from '../server/config.js';
 import type { Producer } from './producer.js';
 import { WebRtcTransport, type Offer } from './transport.js';
@@ -37,6 +37,10 @@ export class Router {
       for (const producer of other.producers) transport.consume(producer);
     }
     transport.start();
+  }
+
+  setPaused(participantId: string, kind: MediaKind, paused: boolean): void {
+    this.transports.get(participantId)?.setPaused(kind, paused);
   }
 
   async handleAnswer(participantId: string, sdp: string): Promise<boolean> {

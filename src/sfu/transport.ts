@@ -60,6 +60,8 @@ export class WebRtcTransport {
   private readonly consumers: Consumer[] = [];
   private readonly consumerBySsrc = new Map<number, Consumer>();
   readonly producers: Producer[] = [];
+  /** What should be paused, also for producers that appear later. */
+  private readonly paused: Record<MediaKind, boolean> = { audio: false, video: false };
   private offering = false;
   private dirty = false;
   private scheduled = false;
@@ -135,6 +137,12 @@ export class WebRtcTransport {
     this.scheduleNegotiation();
   }
 
+  /** Stop (or resume) forwarding this participant's `kind`; enforced here, not in the client. */
+  setPaused(kind: MediaKind, paused: boolean): void {
+    this.paused[kind] = paused;
+    for (const p of this.producers) if (p.kind === kind) p.setPaused(paused);
+  }
+
   /** Returns false when no offer was outstanding (the client answered out of turn). */
   async handleAnswer(sdp: string): Promise<boolean> {
     if (!this.offering || this.closed) return false;
@@ -196,6 +204,7 @@ export class WebRtcTransport {
   private addProducer(kind: MediaKind, t: RTCRtpTransceiver, track: Parameters<Parameters<RTCRtpTransceiver['onTrack']['subscribe']>[0]>[0]): void {
     if (this.closed || this.producers.some((p) => p.kind === kind)) return;
     const producer = new Producer(this.participantId, kind, t.receiver, track);
+    producer.setPaused(this.paused[kind]);
     this.producers.push(producer);
     this.handlers.producer(producer);
   }

@@ -1,0 +1,275 @@
+/**
+ * One live meeting on the server: connects the meeting's rules (rooms/Meeting) with the people's
+ * signaling connections and the meeting's media Router. Every outcome of the rules becomes messages
+ * here, and every mute becomes an SFU pause, so moderation is enforced in the media plane and not
+ * only in the UI. Lobby guests get no participant list, no offer and so no media until admitted.
+ */
+import type {
+  ClientMessage,
+  ErrorCode,
+  MediaKind,
+  MessageOf,
+  ServerMessage,
+} from '../protocol/messages.js';
+import { toInfo, type Admission, type EntryRequest, type Meeting, type ModerationError } from '../rooms/meeting.js';
+import type { MediaPlane } from '../sfu/media-plane.js';
+import type { Logger } from './log.js';
+import { logTag } from './log-tag.js';
+
+/** A person's signaling connection, as the session sees it. */
+export interface Member {
+  readonly participantId: string;
+  send(message: ServerMessage): void;
+  /** Closes the connection; the session has already forgotten the member. */
+  close(code: number, reason: string): void;
+  /** Reported back by the session so the connection knows which messages it may send. */
+  phase: 'new' | 'waiting' | 'joined' | 'closed';
+}
+
+export type SessionMessage = Exclude<ClientMessage, { type: 'join' | 'leave' | 'answer' | 'ice' }>;
+
+const MODERATION_ERRORS: Record<ModerationError, { code: ErrorCode; message: string }> = {
+  forbidden: { code: 'forbidden', message: 'not allowed' },
+  'no-such-participant': { code: 'no-such-participant', message: 'no such participant' },
+  'meeting-full': { code: 'meeting-full', message: 'the meeting is full' },
+};
+
+export class MeetingSession {
+  private readonly members = new Map<string, Member>();
+
+  constructor(
+    readonly meeting: Meeting,
+    private readonly media: MediaPlane,
+    private readonly log: Logger,
+    /** Called when nobody is left (neither in the meeting nor in the lobby). */
+    private readonly onEmpty: () => void,
+  ) {}
+
+  enter(member: Member, request: EntryRequest): void {
+    const outcome = this.meeting.request(member.participantId, request);
+    switch (outcome.kind) {
+      case 'refused': {
+        const reason = outcome.reason;
+        if (reason === 'meeting-full' || reason === 'locked') {
+          const code = reason === 'locked' ? 'meeting-locked' : 'meeting-full';
+          const text = reason === 'locked' ? 'this meeting is locked' : 'this meeting has reached its participant limit';
+          member.send({ type: 'error', code, message: text, inReplyTo: 'join', recoverable: false });
+        } else {
+          member.send({ type: 'removed', reason: reason === 'ended' ? 'meeting-ended' : reason });
+        }
+        member.phase = 'closed';
+        member.close(1008, reason);
+        if (this.meeting.isEmpty) this.onEmpty();
+        return;
+      }
+      case 'waiting':
+        member.phase = 'waiting';
+        this.members.set(member.participantId, member);
+        member.send({ type: 'lobby-wait', title: this.meeting.title });
+        this.toModerators({ type: 'knock', knocker: { id: outcome.knocker.id, name: outcome.knocker.name } });
+        this.log.info({ meeting: logTag(this.meeting.id), participant: logTag(member.participantId) }, 'knocked');
+        return;
+      case 'admitted':
+        this.members.set(member.participantId, member);
+        this.admitted(outcome);
+        return;
+    }
+  }
+
+  /** The member's connection ended or they chose to leave. */
+  leave(member: Member): void {
+    if (this.members.get(member.participantId) !== member) return;
+    this.members.delete(member.participantId);
+    const wasJoined = member.phase === 'joined';
+    member.phase = 'closed';
+    this.meeting.leave(member.participantId);
+    if (wasJoined) this.departed(member.participantId);
+    else this.toModerators({ type: 'knock-ended', knockerId: member.participantId });
+    this.log.info({ meeting: logTag(this.meeting.id), participant: logTag(member.participantId), size: this.meeting.size }, 'left');
+    if (this.meeting.isEmpty) this.onEmpty();
+  }
+
+  async handleAnswer(member: Member, sdp: string): Promise<boolean> {
+    return this.media.routerFor(this.meeting.id).handleAnswer(member.participantId, sdp);
+  }
+
+  async addCandidate(member: Member, candidate: MessageOf<ClientMessage, 'ice'>['candidate']): Promise<void> {
+    await this.media.routerFor(this.meeting.id).addRemoteCandidate(member.participantId, candidate);
+  }
+
+  handle(member: Member, msg: SessionMessage): void {
+    const by = member.participantId;
+    const m = this.meeting;
+    switch (msg.type) {
+      case 'track-state': {
+        const r = m.setMuted(by, msg.kind, msg.muted);
+        if (!r.ok) {
+          return member.send({ type: 'error', code: 'forbidden', message: 'a moderator has muted you; ask to unmute', inReplyTo: msg.type, recoverable: true });
+        }
+        if (r.changed) this.mutedChanged(by, msg.kind, msg.muted);
+        return;
+      }
+      case 'request-unmute':
+        return this.toModerators({ type: 'unmute-request', participantId: by, kind: msg.kind });
+      case 'admit': {
+        const r = m.admit(by, msg.participantId);
+        if (!r.ok) return this.refuse(member, msg.type, r.error);
+        this.toModerators({ type: 'knock-ended', knockerId: msg.participantId });
+        return this.admitted(r);
+      }
+      case 'admit-all': {
+        const r = m.admitAll(by);
+        if (!r.ok) return this.refuse(member, msg.type, r.error);
+        return this.admittedAll(r.admitted);
+      }
+      case 'deny': {
+        const r = m.deny(by, msg.participantId);
+        if (!r.ok) return this.refuse(member, msg.type, r.error);
+        this.toModerators({ type: 'knock-ended', knockerId: msg.participantId });
+        return this.remove(msg.participantId, 'denied');
+      }
+      case 'kick': {
+        const r = m.kick(by, msg.participantId, msg.ban);
+        if (!r.ok) return this.refuse(member, msg.type, r.error);
+        this.departed(msg.participantId);
+        this.log.info({ meeting: logTag(m.id), participant: logTag(msg.participantId), ban: msg.ban }, 'kicked');
+        return this.remove(msg.participantId, msg.ban ? 'banned' : 'kicked');
+      }
+      case 'mute': {
+        const r = m.mute(by, msg.participantId, msg.kind);
+        if (!r.ok) return this.refuse(member, msg.type, r.error);
+        this.members.get(msg.participantId)?.send({ type: 'muted-by-moderator', kind: msg.kind });
+        if (r.changed) this.mutedChanged(msg.participantId, msg.kind, true);
+        return;
+      }
+      case 'mute-all': {
+        const r = m.muteAll(by, msg.kind, msg.lockUnmute);
+        if (!r.ok) return this.refuse(member, msg.type, r.error);
+        for (const p of r.changed) {
+          this.members.get(p.id)?.send({ type: 'muted-by-moderator', kind: msg.kind });
+          this.mutedChanged(p.id, msg.kind, true);
+        }
+        return this.stateChanged();
+      }
+      case 'allow-unmute': {
+        const r = m.allowUnmute(by, msg.participantId, msg.kind);
+        if (!r.ok) return this.refuse(member, msg.type, r.error);
+        this.members.get(msg.participantId)?.send({ type: 'unmute-allowed', kind: msg.kind });
+        return;
+      }
+      case 'set-lock': {
+        const r = m.setLocked(by, msg.locked);
+        if (!r.ok) return this.refuse(member, msg.type, r.error);
+        return this.stateChanged();
+      }
+      case 'set-lobby': {
+        const r = m.setLobby(by, msg.enabled);
+        if (!r.ok) return this.refuse(member, msg.type, r.error);
+        this.stateChanged();
+        return this.admittedAll(r.admitted);
+      }
+      case 'set-role': {
+        const r = m.setRole(by, msg.participantId, msg.role);
+        if (!r.ok) return this.refuse(member, msg.type, r.error);
+        if (!r.changed) return;
+        this.toJoined({ type: 'role-changed', participantId: msg.participantId, role: msg.role });
+        if (msg.role === 'moderator') this.sendKnocks(msg.participantId);
+        return;
+      }
+      case 'end-meeting': {
+        const r = m.end(by);
+        if (!r.ok) return this.refuse(member, msg.type, r.error);
+        this.log.info({ meeting: logTag(m.id) }, 'meeting ended');
+        for (const id of r.ids) this.remove(id, 'meeting-ended');
+        void this.media.closeRouter(m.id);
+        return this.onEmpty();
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  private admitted({ participant, others }: Admission): void {
+    const member = this.members.get(participant.id);
+    if (!member) return;
+    member.phase = 'joined';
+    member.send({
+      type: 'welcome',
+      participantId: participant.id,
+      meetingId: this.meeting.id,
+      title: this.meeting.title,
+      role: participant.role,
+      state: this.meeting.state(),
+      participants: others,
+    });
+    this.toJoined({ type: 'participant-joined', participant: toInfo(participant) }, participant.id);
+    this.log.info({ meeting: logTag(this.meeting.id), participant: logTag(participant.id), size: this.meeting.size }, 'joined');
+    if (this.meeting.isModerator(participant.id)) this.sendKnocks(participant.id);
+
+    const router = this.media.routerFor(this.meeting.id);
+    router.addPeer(participant.id, {
+      offer: (offer) => member.send({ type: 'offer', ...offer }),
+      candidate: (candidate) => member.send({ type: 'ice', candidate }),
+      failed: (reason) => {
+        this.log.warn({ participant: logTag(participant.id), reason }, 'media failed');
+        member.send({ type: 'error', code: 'media-failed', message: `media connection failed (${reason})`, recoverable: false });
+        this.leave(member);
+        member.close(1011, 'media-failed');
+      },
+    });
+    // Muted kinds are not forwarded, whatever the client sends.
+    router.setPaused(participant.id, 'audio', participant.audioMuted);
+    router.setPaused(participant.id, 'video', participant.videoMuted);
+  }
+
+  private admittedAll(admitted: Admission[]): void {
+    for (const a of admitted) {
+      this.toModerators({ type: 'knock-ended', knockerId: a.participant.id });
+      this.admitted(a);
+    }
+  }
+
+  /** A joined participant is gone from the meeting (left or kicked): tell the others, drop media. */
+  private departed(participantId: string): void {
+    this.toJoined({ type: 'participant-left', participantId }, participantId);
+    void this.media.existingRouter(this.meeting.id)?.removePeer(participantId);
+  }
+
+  /** Sends the removal notice and closes that connection. */
+  private remove(participantId: string, reason: MessageOf<ServerMessage, 'removed'>['reason']): void {
+    const member = this.members.get(participantId);
+    if (!member) return;
+    this.members.delete(participantId);
+    member.phase = 'closed';
+    member.send({ type: 'removed', reason });
+    member.close(1000, reason);
+  }
+
+  private mutedChanged(participantId: string, kind: MediaKind, muted: boolean): void {
+    this.media.existingRouter(this.meeting.id)?.setPaused(participantId, kind, muted);
+    this.toJoined({ type: 'track-state', participantId, kind, muted }, participantId);
+  }
+
+  private stateChanged(): void {
+    this.toJoined({ type: 'meeting-state', state: this.meeting.state() });
+  }
+
+  private sendKnocks(moderatorId: string): void {
+    const member = this.members.get(moderatorId);
+    for (const k of this.meeting.knockers()) member?.send({ type: 'knock', knocker: { id: k.id, name: k.name } });
+  }
+
+  private refuse(member: Member, inReplyTo: string, error: ModerationError): void {
+    const { code, message } = MODERATION_ERRORS[error];
+    member.send({ type: 'error', code, message, inReplyTo, recoverable: true });
+  }
+
+  private toModerators(message: ServerMessage): void {
+    for (const id of this.meeting.moderatorIds()) this.members.get(id)?.send(message);
+  }
+
+  /** To every admitted participant except `exceptId`; never to lobby guests. */
+  private toJoined(message: ServerMessage, exceptId?: string): void {
+    for (const [id, member] of this.members) if (id !== exceptId && member.phase === 'joined') member.send(message);
+  }
+}

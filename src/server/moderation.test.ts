@@ -1,0 +1,189 @@
+/**
+ * Lobby and moderation against the real server, acting as host, guest and troll over real
+ * WebSockets. "Nothing arrives" is checked against a barrier: a later message that every admitted
+ * participant gets, so the absence of earlier messages is certain, not a matter of waiting long enough.
+ */
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { startServer, type RunningServer } from '../../tests/helpers/server.js';
+import { createMeeting, SignalingClient } from '../../tests/helpers/signaling-client.js';
+
+let server: RunningServer;
+before(async () => {
+  server = await startServer();
+});
+after(async () => {
+  await server.stop();
+});
+
+const device = (n: number) => `device-token-${n}`.padEnd(24, 'x');
+
+async function hostIn(meetingId: string, hostSecret: string) {
+  const host = await SignalingClient.connect(server.url);
+  host.send({ type: 'join', meetingId, name: 'Hana', hostSecret });
+  const welcome = await host.next('welcome');
+  assert.equal(welcome.role, 'host');
+  return { host, hostId: welcome.participantId };
+}
+
+async function knock(meetingId: string, name: string, deviceToken?: string) {
+  const guest = await SignalingClient.connect(server.url);
+  guest.send({ type: 'join', meetingId, name, ...(deviceToken ? { deviceToken } : {}) });
+  return guest;
+}
+
+async function mediaPeers(): Promise<number> {
+  const text = await (await fetch(`${server.url}/metrics`)).text();
+  return Number(/^confab_media_peers (\d+)/m.exec(text)?.[1]);
+}
+
+test('a guest in the lobby gets no names, no offer and no media connection until admitted', async () => {
+  const { meetingId, hostSecret } = await createMeeting(server, 'Class 7b');
+  const { host } = await hostIn(meetingId, hostSecret);
+  const guest = await knock(meetingId, 'Gus');
+  assert.deepEqual(await guest.next('lobby-wait'), { type: 'lobby-wait', title: 'Class 7b' });
+  const { knocker } = await host.next('knock');
+  assert.equal(knocker.name, 'Gus');
+
+  // Barrier: the host changes a setting; admitted participants get meeting-state, lobby guests don't.
+  host.send({ type: 'set-lock', locked: false });
+  await host.next('meeting-state');
+  assert.deepEqual(guest.types(), []); // nothing but lobby-wait: no welcome, no participants, no offer
+  assert.equal(await mediaPeers(), 1); // only the host has a media connection in the SFU
+  guest.send({ type: 'track-state', kind: 'audio', muted: false });
+  assert.equal((await guest.next('error')).code, 'wrong-state');
+
+  host.send({ type: 'admit', participantId: knocker.id });
+  const welcome = await guest.next('welcome');
+  assert.equal(welcome.role, 'guest');
+  assert.deepEqual(welcome.participants.map((p) => p.name), ['Hana']);
+  await guest.next('offer');
+  assert.equal(await mediaPeers(), 2);
+  assert.equal((await host.next('participant-joined')).participant.name, 'Gus');
+  host.close();
+  guest.close();
+});
+
+test('guests cannot moderate; a denied guest cannot knock again from that browser', async () => {
+  const { meetingId, hostSecret } = await createMeeting(server);
+  const { host, hostId } = await hostIn(meetingId, hostSecret);
+  const guest = await knock(meetingId, 'Gus', device(1));
+  const { knocker } = await host.next('knock');
+  const troll = await knock(meetingId, 'Hana', device(2)); // the host's name, from someone else
+  const trollKnock = await host.next('knock');
+  assert.equal(trollKnock.knocker.name, 'Hana');
+  host.send({ type: 'admit', participantId: knocker.id });
+  await guest.next('welcome');
+
+  for (const msg of [
+    { type: 'admit', participantId: trollKnock.knocker.id },
+    { type: 'kick', participantId: hostId },
+    { type: 'mute', participantId: hostId, kind: 'audio' },
+    { type: 'set-lock', locked: true },
+    { type: 'end-meeting' },
+    { type: 'set-role', participantId: knocker.id, role: 'moderator' },
+  ]) {
+    guest.send(msg);
+    const e = await guest.next('error');
+    assert.equal(e.code, 'forbidden', msg.type);
+  }
+
+  host.send({ type: 'deny', participantId: trollKnock.knocker.id });
+  assert.deepEqual(await troll.next('removed'), { type: 'removed', reason: 'denied' });
+  await troll.waitClosed();
+  const again = await knock(meetingId, 'Harmless', device(2));
+  assert.deepEqual(await again.next('removed'), { type: 'removed', reason: 'denied' });
+  await again.waitClosed();
+  host.close();
+  guest.close();
+});
+
+test('a kicked and banned participant cannot rejoin with the same link', async () => {
+  const { meetingId, hostSecret } = await createMeeting(server);
+  const { host } = await hostIn(meetingId, hostSecret);
+  host.send({ type: 'set-lobby', enabled: false });
+  await host.next('meeting-state');
+  const troll = await knock(meetingId, 'Troll', device(3));
+  const { participantId } = await troll.next('welcome');
+  await host.next('participant-joined');
+  host.send({ type: 'kick', participantId, ban: true });
+  assert.deepEqual(await troll.next('removed'), { type: 'removed', reason: 'banned' });
+  assert.equal((await host.next('participant-left')).participantId, participantId);
+  const back = await knock(meetingId, 'Someone else', device(3));
+  assert.deepEqual(await back.next('removed'), { type: 'removed', reason: 'banned' });
+  await back.waitClosed();
+  host.close();
+});
+
+test('a locked meeting refuses knocks but lets its host in; ending disconnects everyone', async () => {
+  const { meetingId, hostSecret } = await createMeeting(server);
+  const { host } = await hostIn(meetingId, hostSecret);
+  const waiting = await knock(meetingId, 'Early');
+  await waiting.next('lobby-wait');
+  host.send({ type: 'set-lock', locked: true });
+  assert.deepEqual((await host.next('meeting-state')).state, { locked: true, lobbyEnabled: true, unmuteLocked: [] });
+  const late = await knock(meetingId, 'Late');
+  const refused = await late.next('error');
+  assert.equal(refused.code, 'meeting-locked');
+  await late.waitClosed();
+  const { host: cohost } = await hostIn(meetingId, hostSecret);
+
+  host.send({ type: 'end-meeting' });
+  for (const c of [host, cohost, waiting]) {
+    assert.deepEqual(await c.next('removed'), { type: 'removed', reason: 'meeting-ended' });
+    await c.waitClosed();
+  }
+  assert.equal(await mediaPeers(), 0);
+});
+
+test('a muted participant may not unmute until a moderator allows it; asking reaches the moderators', async () => {
+  const { meetingId, hostSecret } = await createMeeting(server);
+  const { host } = await hostIn(meetingId, hostSecret);
+  host.send({ type: 'set-lobby', enabled: false });
+  await host.next('meeting-state');
+  const guest = await knock(meetingId, 'Gus');
+  const { participantId } = await guest.next('welcome');
+  host.send({ type: 'mute', participantId, kind: 'audio' });
+  assert.deepEqual(await guest.next('muted-by-moderator'), { type: 'muted-by-moderator', kind: 'audio' });
+  assert.deepEqual(await host.next('track-state'), { type: 'track-state', participantId, kind: 'audio', muted: true });
+  guest.send({ type: 'track-state', kind: 'audio', muted: false });
+  assert.equal((await guest.next('error')).code, 'forbidden');
+  guest.send({ type: 'request-unmute', kind: 'audio' });
+  assert.deepEqual(await host.next('unmute-request'), { type: 'unmute-request', participantId, kind: 'audio' });
+  host.send({ type: 'allow-unmute', participantId, kind: 'audio' });
+  await guest.next('unmute-allowed');
+  guest.send({ type: 'track-state', kind: 'audio', muted: false });
+  assert.deepEqual(await host.next('track-state'), { type: 'track-state', participantId, kind: 'audio', muted: false });
+  host.close();
+  guest.close();
+});
+
+test('a promoted moderator sees the lobby and can admit; the lobby never admits on its own', async () => {
+  const { meetingId, hostSecret } = await createMeeting(server);
+  const { host } = await hostIn(meetingId, hostSecret);
+  const helper = await knock(meetingId, 'Helper');
+  const k = await host.next('knock');
+  host.send({ type: 'admit', participantId: k.knocker.id });
+  const { participantId: helperId } = await helper.next('welcome');
+  host.send({ type: 'set-role', participantId: helperId, role: 'moderator' });
+  assert.deepEqual(await helper.next('role-changed'), { type: 'role-changed', participantId: helperId, role: 'moderator' });
+
+  host.close(); // the host leaves; the meeting stays protected
+  const pupil = await knock(meetingId, 'Pupil');
+  await pupil.next('lobby-wait');
+  const seen = await helper.next('knock');
+  assert.equal(seen.knocker.name, 'Pupil');
+  helper.send({ type: 'admit', participantId: seen.knocker.id });
+  await pupil.next('welcome');
+  helper.close();
+
+  // Nobody is left who can admit: a newcomer waits, and is still waiting after the others act.
+  const last = await knock(meetingId, 'Last');
+  await last.next('lobby-wait');
+  pupil.send({ type: 'track-state', kind: 'video', muted: true }); // barrier through the server
+  pupil.send({ type: 'admit', participantId: 'x' });
+  assert.equal((await pupil.next('error')).code, 'forbidden');
+  assert.deepEqual(last.types(), []);
+  pupil.close();
+  last.close();
+});

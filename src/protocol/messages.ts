@@ -88,6 +88,8 @@ export const JoinMessage = z.object({
    * when knocking again. Held in memory only, for the meeting's lifetime.
    */
   deviceToken: LinkSecret.optional(),
+  /** The meeting password, when it has one (hosts with a valid host secret don't need it). */
+  password: z.string().max(256).optional(),
 });
 export const LeaveMessage = z.object({ type: z.literal('leave') });
 export const AnswerMessage = z.object({ type: z.literal('answer'), sdp: Sdp });
@@ -117,6 +119,8 @@ export const SetLockMessage = z.object({ type: z.literal('set-lock'), locked: z.
 export const SetLobbyMessage = z.object({ type: z.literal('set-lobby'), enabled: z.boolean() });
 export const SetRoleMessage = z.object({ type: z.literal('set-role'), ...Target, role: z.enum(['moderator', 'guest']) });
 export const EndMeetingMessage = z.object({ type: z.literal('end-meeting') });
+/** Set (or with null, remove) the meeting password. */
+export const SetPasswordMessage = z.object({ type: z.literal('set-password'), password: z.string().min(4).max(256).nullable() });
 
 export const ClientMessage = z.discriminatedUnion('type', [
   JoinMessage,
@@ -136,6 +140,7 @@ export const ClientMessage = z.discriminatedUnion('type', [
   SetLobbyMessage,
   SetRoleMessage,
   EndMeetingMessage,
+  SetPasswordMessage,
 ]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
 export type ClientMessageType = ClientMessage['type'];
@@ -151,6 +156,8 @@ export const MeetingState = z.object({
   lobbyEnabled: z.boolean(),
   /** Kinds guests may not unmute without a moderator's permission (after "mute all"). */
   unmuteLocked: z.array(MediaKind),
+  /** Guests must give the meeting password to enter. */
+  passwordProtected: z.boolean(),
 });
 export type MeetingState = z.infer<typeof MeetingState>;
 
@@ -242,6 +249,8 @@ export const ErrorCode = z.enum([
   /** The participant named in a moderation message isn't there. */
   'no-such-participant',
   'meeting-locked',
+  /** The meeting needs a password, and none or a wrong one was given. */
+  'password-required',
   'internal',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
@@ -291,7 +300,12 @@ export const InstanceInfo = z.object({
 export type InstanceInfo = z.infer<typeof InstanceInfo>;
 
 /** `POST /api/meetings` body; the host key goes in `Authorization: Bearer <key>`. */
-export const CreateMeetingRequest = z.object({ title: MeetingTitle });
+export const CreateMeetingRequest = z.object({
+  title: MeetingTitle,
+  password: z.string().min(4, 'password is shorter than 4 characters').max(256).optional(),
+  /** Guests wait in the lobby (default) or enter directly. */
+  lobby: z.boolean().default(true),
+});
 export type CreateMeetingRequest = z.infer<typeof CreateMeetingRequest>;
 
 /** The host link is `/m/<meetingId>#host=<hostSecret>`; the guest link is `/m/<meetingId>`. */

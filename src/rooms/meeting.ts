@@ -65,6 +65,9 @@ export type Result<T> = ({ ok: true } & T) | { ok: false; error: ModerationError
 
 export interface MeetingOptions {
   maxParticipants: number;
+  /** Settings kept with the stored meeting. */
+  lobbyEnabled: boolean;
+  passwordProtected: boolean;
   /** How long a denied guest's browser can't knock again. */
   denyCooldownMs: number;
   now?: () => number;
@@ -79,7 +82,8 @@ export class Meeting {
   private readonly deniedUntil = new Map<string, number>();
   private readonly unmuteLocked = new Set<MediaKind>();
   private locked = false;
-  private lobbyEnabled = true;
+  private lobbyEnabled: boolean;
+  private passwordProtected: boolean;
   private ended = false;
   private readonly now: () => number;
 
@@ -89,6 +93,8 @@ export class Meeting {
     private readonly options: MeetingOptions,
   ) {
     this.now = options.now ?? Date.now;
+    this.lobbyEnabled = options.lobbyEnabled;
+    this.passwordProtected = options.passwordProtected;
   }
 
   // ------------------------------------------------------------------ entering and leaving
@@ -218,6 +224,13 @@ export class Meeting {
     return { ok: true, admitted: enabled ? [] : this.drainLobby() };
   }
 
+  /** Only records that a password is (or isn't) required; the hash lives with the stored meeting. */
+  setPasswordProtected(byId: string, on: boolean): Result<object> {
+    if (!this.isModerator(byId)) return { ok: false, error: 'forbidden' };
+    this.passwordProtected = on;
+    return { ok: true };
+  }
+
   setRole(byId: string, targetId: string, role: 'moderator' | 'guest'): Result<{ target: Participant; changed: boolean }> {
     if (!this.isModerator(byId)) return { ok: false, error: 'forbidden' };
     const target = this.participants.get(targetId);
@@ -259,7 +272,12 @@ export class Meeting {
   }
 
   state(): MeetingState {
-    return { locked: this.locked, lobbyEnabled: this.lobbyEnabled, unmuteLocked: KINDS.filter((k) => this.unmuteLocked.has(k)) };
+    return {
+      locked: this.locked,
+      lobbyEnabled: this.lobbyEnabled,
+      unmuteLocked: KINDS.filter((k) => this.unmuteLocked.has(k)),
+      passwordProtected: this.passwordProtected,
+    };
   }
 
   has(id: string): boolean {

@@ -11,10 +11,17 @@ import { startServer, type RunningServer } from '../../tests/helpers/server.js';
 import { createMeeting } from '../../tests/helpers/signaling-client.js';
 
 /** One join attempt over a fresh WebSocket; returns the first reply. */
-async function tryJoin(server: RunningServer, meetingId: string, hostSecret?: string): Promise<ServerMessage> {
-  const ws = new WebSocket(`${server.url.replace('http', 'ws')}/ws`);
+async function tryJoin(
+  server: RunningServer,
+  meetingId: string,
+  hostSecret?: string,
+  extra: { password?: string; forwardedFor?: string } = {},
+): Promise<ServerMessage> {
+  const headers = extra.forwardedFor ? { 'X-Forwarded-For': extra.forwardedFor } : undefined;
+  const ws = new WebSocket(`${server.url.replace('http', 'ws')}/ws`, headers ? { headers } : {});
   await new Promise((r, j) => ws.once('open', r).once('error', j));
-  ws.send(JSON.stringify({ type: 'join', meetingId, name: 'Mallory', ...(hostSecret ? { hostSecret } : {}) }));
+  const password = extra.password === undefined ? {} : { password: extra.password };
+  ws.send(JSON.stringify({ type: 'join', meetingId, name: 'Mallory', ...(hostSecret ? { hostSecret } : {}), ...password }));
   const reply = await new Promise<ServerMessage>((resolve) => ws.once('message', (d) => resolve(ServerMessage.parse(JSON.parse(String(d))))));
   ws.close();
   return reply;
@@ -65,6 +72,68 @@ test('an unknown meeting and a wrong host secret get the same answer when joinin
     // While throttled, even the right host secret is refused: no oracle for guesses.
     const right = await tryJoin(server, meetingId, hostSecret);
     assert.ok(right.type === 'error' && right.code === 'rate-limited');
+  } finally {
+    await server.stop();
+  }
+});
+
+async function createWithPassword(server: RunningServer, password: string): Promise<{ meetingId: string; hostSecret: string }> {
+  const res = await fetch(`${server.url}/api/meetings`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${server.hostKey}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ title: 'Protected', password, lobby: false }),
+  });
+  assert.equal(res.status, 201);
+  return (await res.json()) as { meetingId: string; hostSecret: string };
+}
+
+test('a password brute force from one client is refused, then throttled with a growing back-off', async () => {
+  const server = await startServer();
+  try {
+    const { meetingId } = await createWithPassword(server, 'correct horse');
+    const noPassword = await tryJoin(server, meetingId);
+    assert.ok(noPassword.type === 'error' && noPassword.code === 'password-required' && /needs a password/.test(noPassword.message));
+    const replies: string[] = [];
+    const waits: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      const r = await tryJoin(server, meetingId, undefined, { password: `guess-${i}` });
+      assert.equal(r.type, 'error');
+      if (r.type !== 'error') continue;
+      replies.push(r.code);
+      const wait = /try again in (\d+) s/.exec(r.message);
+      if (wait) waits.push(Number(wait[1]));
+    }
+    // Five wrong guesses are answered as such (the fifth already names a wait); then only "try again in N s".
+    assert.deepEqual(replies.slice(0, 5), Array(5).fill('password-required'));
+    assert.ok(replies.slice(6).every((c) => c === 'rate-limited'), replies.join());
+    assert.ok(waits.length >= 5 && waits.every((w) => w >= 1), waits.join());
+    // The right password is refused too while throttled: guessing can't be sped up.
+    const right = await tryJoin(server, meetingId, undefined, { password: 'correct horse' });
+    assert.ok(right.type === 'error' && right.code === 'rate-limited');
+  } finally {
+    await server.stop();
+  }
+});
+
+test('password guesses spread over many clients are throttled per meeting', async () => {
+  const server = await startServer({ CONFAB_TRUST_PROXY: 'true' });
+  try {
+    const { meetingId, hostSecret } = await createWithPassword(server, 'correct horse');
+    const codes: string[] = [];
+    for (let i = 0; i < 24; i++) {
+      // Each attempt claims another client address, so per-client throttling never triggers.
+      const r = await tryJoin(server, meetingId, undefined, { password: `guess-${i}`, forwardedFor: `198.51.100.${i + 1}` });
+      codes.push(r.type === 'error' ? r.code : r.type);
+    }
+    assert.deepEqual(codes.slice(0, 20), Array(20).fill('password-required'));
+    assert.ok(codes.slice(21).every((c) => c === 'rate-limited'), codes.join());
+    // While the meeting's wait lasts it refuses every guest, even with the right password: the price of
+    // the defence against distributed guessing.
+    const guest = await tryJoin(server, meetingId, undefined, { password: 'correct horse', forwardedFor: '203.0.113.9' });
+    assert.ok(guest.type === 'error' && guest.code === 'rate-limited');
+    // The host is never locked out by guessers.
+    const host = await tryJoin(server, meetingId, hostSecret, { forwardedFor: '203.0.113.10' });
+    assert.ok(host.type === 'welcome' && host.role === 'host');
   } finally {
     await server.stop();
   }

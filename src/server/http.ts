@@ -161,7 +161,7 @@ async function createMeeting(req: IncomingMessage, res: ServerResponse, deps: Ht
     return json(res, 400, { error: 'invalid-request', message: `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}` });
   }
   if (deps.openCreation) deps.creationThrottle.fail(key); // every open creation counts against the budget
-  const created = deps.directory.create(parsed.data.title);
+  const created = await deps.directory.create(parsed.data);
   deps.log.info('meeting created');
   json(res, 201, CreateMeetingResponse.parse(created));
 }

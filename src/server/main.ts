@@ -37,7 +37,8 @@ const guessThrottle = (): Throttle =>
   new Throttle({ freeFailures: 5, baseDelayMs: 2_000, maxDelayMs: 15 * 60_000, forgetAfterMs: 60 * 60_000 });
 const joinThrottle = guessThrottle();
 const media = new MediaPlane(config.rtc);
-const signaling = new SignalingServer({ directory, media, log, joinThrottle });
+const passwordThrottle = new Throttle({ freeFailures: 20, baseDelayMs: 2_000, maxDelayMs: 5 * 60_000, forgetAfterMs: 60 * 60_000 });
+const signaling = new SignalingServer({ directory, media, log, joinThrottle, passwordThrottle });
 const metrics = createMetrics({
   meetings: () => media.routerCount,
   participants: () => signaling.connectionCount,

@@ -15,41 +15,65 @@ function directory(now: { t: number }) {
   });
 }
 
-test('a host secret makes a host, none makes a guest, a wrong one looks like no meeting at all', () => {
+const role = (r: Awaited<ReturnType<MeetingDirectory['enter']>>) => (typeof r === 'string' ? r : r.role);
+
+test('a host secret makes a host, none makes a guest, a wrong one looks like no meeting at all', async () => {
   const clock = { t: 0 };
   const d = directory(clock);
-  const { meetingId, hostSecret } = d.create('Class 7b');
+  const { meetingId, hostSecret } = await d.create({ title: 'Class 7b', lobby: true });
   assert.deepEqual(d.describe(meetingId), { title: 'Class 7b' });
-  assert.equal(d.enter(meetingId, hostSecret)?.role, 'host');
-  assert.equal(d.enter(meetingId, undefined)?.role, 'guest');
-  assert.equal(d.enter(meetingId, hostSecret.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A'))), undefined);
-  assert.equal(d.enter('no-such-meeting'.padEnd(22, 'x'), undefined), undefined);
-  assert.equal(d.enter('no-such-meeting'.padEnd(22, 'x'), hostSecret), undefined);
+  assert.equal(role(await d.enter(meetingId, { hostSecret })), 'host');
+  assert.equal(role(await d.enter(meetingId, {})), 'guest');
+  const wrong = hostSecret.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A'));
+  assert.equal(await d.enter(meetingId, { hostSecret: wrong }), 'not-found');
+  assert.equal(await d.enter('no-such-meeting'.padEnd(22, 'x'), {}), 'not-found');
+  assert.equal(await d.enter('no-such-meeting'.padEnd(22, 'x'), { hostSecret }), 'not-found');
 });
 
-test('the live meeting is shared while in use and released when empty', () => {
+test('a password keeps guests out until they give it; hosts do not need it; it can be changed', async () => {
   const d = directory({ t: 0 });
-  const { meetingId } = d.create('T');
-  const a = d.enter(meetingId, undefined)!.meeting;
-  assert.equal(d.enter(meetingId, undefined)!.meeting, a);
+  const { meetingId, hostSecret } = await d.create({ title: 'T', password: 'sesam öffne', lobby: false });
+  assert.equal(await d.enter(meetingId, {}), 'password');
+  assert.equal(await d.enter(meetingId, { password: 'sesam' }), 'password');
+  assert.equal(role(await d.enter(meetingId, { password: 'sesam öffne' })), 'guest');
+  assert.equal(role(await d.enter(meetingId, { hostSecret })), 'host');
+  const live = await d.enter(meetingId, { hostSecret });
+  assert.ok(typeof live !== 'string' && live.meeting.state().passwordProtected && !live.meeting.state().lobbyEnabled);
+  await d.setPassword(meetingId, 'neu und lang');
+  assert.equal(await d.enter(meetingId, { password: 'sesam öffne' }), 'password');
+  await d.setPassword(meetingId, null);
+  assert.equal(role(await d.enter(meetingId, {})), 'guest');
+});
+
+const live = async (d: MeetingDirectory, id: string) => {
+  const r = await d.enter(id, {});
+  assert.ok(typeof r !== 'string');
+  return r.meeting;
+};
+
+test('the live meeting is shared while in use and released when empty', async () => {
+  const d = directory({ t: 0 });
+  const { meetingId } = await d.create({ title: 'T', lobby: true });
+  const a = await live(d, meetingId);
+  assert.equal(await live(d, meetingId), a);
   a.request('p', { name: 'P', role: 'host', audioMuted: false, videoMuted: false, deviceToken: undefined });
   d.release(a); // not empty: kept
   assert.equal(d.liveCount, 1);
   a.leave('p');
   d.release(a);
   assert.equal(d.liveCount, 0);
-  assert.notEqual(d.enter(meetingId, undefined)!.meeting, a);
+  assert.notEqual(await live(d, meetingId), a);
 });
 
-test('expired meetings are gone, and purged from the store', () => {
+test('expired meetings are gone, and purged from the store', async () => {
   const clock = { t: 0 };
   const d = directory(clock);
-  const { meetingId, hostSecret } = d.create('T');
+  const { meetingId, hostSecret } = await d.create({ title: 'T', lobby: true });
   clock.t = 999;
-  assert.ok(d.enter(meetingId, hostSecret));
+  assert.equal(role(await d.enter(meetingId, { hostSecret })), 'host');
   clock.t = 1000;
   assert.equal(d.describe(meetingId), undefined);
-  assert.equal(d.enter(meetingId, hostSecret), undefined);
+  assert.equal(await d.enter(meetingId, { hostSecret }), 'not-found');
   assert.equal(d.purgeExpired(), 1);
   assert.equal(d.purgeExpired(), 0);
 });

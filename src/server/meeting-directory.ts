@@ -5,6 +5,7 @@
  */
 import type { Role } from '../protocol/messages.js';
 import { Meeting } from '../rooms/meeting.js';
+import { hashPassword, verifyPassword } from '../security/passwords.js';
 import { hashSecret, newSecret, secretMatches } from '../security/secrets.js';
 import type { MeetingStore } from '../store/meeting-store.js';
 
@@ -28,11 +29,20 @@ export class MeetingDirectory {
   }
 
   /** Creates a meeting; the host secret is returned once and only its hash is kept. */
-  create(title: string): { meetingId: string; hostSecret: string } {
+  async create(settings: { title: string; password?: string | undefined; lobby: boolean }): Promise<{ meetingId: string; hostSecret: string }> {
     const meetingId = this.options.newId();
     const hostSecret = newSecret();
+    const passwordHash = settings.password ? await hashPassword(settings.password) : null;
     const now = this.now();
-    this.store.insert({ id: meetingId, title, hostSecretHash: hashSecret(hostSecret), createdAt: now, expiresAt: now + this.options.ttlMs });
+    this.store.insert({
+      id: meetingId,
+      title: settings.title,
+      hostSecretHash: hashSecret(hostSecret),
+      passwordHash,
+      lobbyEnabled: settings.lobby,
+      createdAt: now,
+      expiresAt: now + this.options.ttlMs,
+    });
     return { meetingId, hostSecret };
   }
 
@@ -42,22 +52,44 @@ export class MeetingDirectory {
     return stored && { title: stored.title };
   }
 
-  /** The live meeting and the role a joiner gets, or undefined (unknown, expired, or wrong secret). */
-  enter(meetingId: string, hostSecret: string | undefined): { meeting: Meeting; role: Role } | undefined {
+  /**
+   * The live meeting and the role a joiner gets. 'not-found' covers unknown, expired and wrong host
+   * secret alike; 'password' means a guest gave no or the wrong password.
+   */
+  async enter(
+    meetingId: string,
+    credentials: { hostSecret?: string | undefined; password?: string | undefined },
+  ): Promise<{ meeting: Meeting; role: Role } | 'not-found' | 'password'> {
     const stored = this.store.get(meetingId, this.now());
-    if (!stored) return undefined;
+    if (!stored) return 'not-found';
     let role: Role = 'guest';
-    if (hostSecret !== undefined) {
-      if (!secretMatches(hostSecret, stored.hostSecretHash)) return undefined;
+    if (credentials.hostSecret !== undefined) {
+      if (!secretMatches(credentials.hostSecret, stored.hostSecretHash)) return 'not-found';
       role = 'host';
+    } else if (stored.passwordHash !== null) {
+      if (!credentials.password || !(await verifyPassword(credentials.password, stored.passwordHash))) return 'password';
     }
     let meeting = this.live.get(meetingId);
     if (!meeting) {
       const { maxParticipants, denyCooldownMs } = this.options;
-      meeting = new Meeting(meetingId, stored.title, { maxParticipants, denyCooldownMs, now: this.now });
+      meeting = new Meeting(meetingId, stored.title, {
+        maxParticipants,
+        denyCooldownMs,
+        lobbyEnabled: stored.lobbyEnabled,
+        passwordProtected: stored.passwordHash !== null,
+        now: this.now,
+      });
       this.live.set(meetingId, meeting);
     }
     return { meeting, role };
+  }
+
+  async setPassword(meetingId: string, password: string | null): Promise<void> {
+    this.store.setPassword(meetingId, password === null ? null : await hashPassword(password));
+  }
+
+  saveLobby(meetingId: string, enabled: boolean): void {
+    this.store.setLobby(meetingId, enabled);
   }
 
   /**

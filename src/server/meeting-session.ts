@@ -15,6 +15,7 @@ import { toInfo, type Admission, type EntryRequest, type Meeting, type Moderatio
 import type { MediaPlane } from '../sfu/media-plane.js';
 import type { Logger } from './log.js';
 import { logTag } from './log-tag.js';
+import type { MeetingDirectory } from './meeting-directory.js';
 
 /** A person's signaling connection, as the session sees it. */
 export interface Member {
@@ -40,6 +41,7 @@ export class MeetingSession {
   constructor(
     readonly meeting: Meeting,
     private readonly media: MediaPlane,
+    private readonly directory: MeetingDirectory,
     private readonly log: Logger,
     /** Called when nobody is left (neither in the meeting nor in the lobby). */
     private readonly onEmpty: () => void,
@@ -97,7 +99,7 @@ export class MeetingSession {
     await this.media.routerFor(this.meeting.id).addRemoteCandidate(member.participantId, candidate);
   }
 
-  handle(member: Member, msg: SessionMessage): void {
+  async handle(member: Member, msg: SessionMessage): Promise<void> {
     const by = member.participantId;
     const m = this.meeting;
     switch (msg.type) {
@@ -165,8 +167,15 @@ export class MeetingSession {
       case 'set-lobby': {
         const r = m.setLobby(by, msg.enabled);
         if (!r.ok) return this.refuse(member, msg.type, r.error);
+        this.directory.saveLobby(m.id, msg.enabled);
         this.stateChanged();
         return this.admittedAll(r.admitted);
+      }
+      case 'set-password': {
+        const r = m.setPasswordProtected(by, msg.password !== null);
+        if (!r.ok) return this.refuse(member, msg.type, r.error);
+        await this.directory.setPassword(m.id, msg.password);
+        return this.stateChanged();
       }
       case 'set-role': {
         const r = m.setRole(by, msg.participantId, msg.role);

@@ -121,7 +121,7 @@ test('a locked meeting refuses knocks but lets its host in; ending disconnects e
   const waiting = await knock(meetingId, 'Early');
   await waiting.next('lobby-wait');
   host.send({ type: 'set-lock', locked: true });
-  assert.deepEqual((await host.next('meeting-state')).state, { locked: true, lobbyEnabled: true, unmuteLocked: [] });
+  assert.deepEqual((await host.next('meeting-state')).state, { locked: true, lobbyEnabled: true, unmuteLocked: [], passwordProtected: false });
   const late = await knock(meetingId, 'Late');
   const refused = await late.next('error');
   assert.equal(refused.code, 'meeting-locked');

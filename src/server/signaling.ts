@@ -22,8 +22,10 @@ export interface SignalingDeps {
   directory: MeetingDirectory;
   media: MediaPlane;
   log: Logger;
-  /** Failed joins (unknown meeting, wrong or expired link) per client. */
+  /** Failed joins (unknown meeting, wrong or expired link, wrong password) per client. */
   joinThrottle: Throttle;
+  /** Wrong passwords per meeting, from all clients together (against distributed guessing). */
+  passwordThrottle: Throttle;
 }
 
 class Connection implements Member {
@@ -135,21 +137,41 @@ export class SignalingServer {
     }
   }
 
-  private join(conn: Connection, msg: MessageOf<ClientMessage, 'join'>): void {
+  private async join(conn: Connection, msg: MessageOf<ClientMessage, 'join'>): Promise<void> {
+    conn.phase = 'closed'; // until decided: no second join while a password is being checked
     const throttled = this.deps.joinThrottle.check(conn.clientKey);
-    if (!throttled.allowed) {
-      conn.error('rate-limited', `too many failed attempts; try again in ${throttled.retryAfterSeconds} s`, msg.type, false);
+    // The meeting-wide password throttle never locks out hosts, who come in with the host link.
+    const meetingThrottled = msg.hostSecret ? { allowed: true as const } : this.deps.passwordThrottle.check(msg.meetingId);
+    const blocked = !throttled.allowed ? throttled : !meetingThrottled.allowed ? meetingThrottled : undefined;
+    if (blocked && !blocked.allowed) {
+      conn.error('rate-limited', `too many failed attempts; try again in ${blocked.retryAfterSeconds} s`, msg.type, false);
       conn.close(1008, 'rate-limited');
       return;
     }
     // One answer for an unknown meeting, an expired one, and a wrong host link: nothing to enumerate.
-    const entry = this.deps.directory.enter(msg.meetingId, msg.hostSecret);
-    if (!entry) {
+    const entry = await this.deps.directory.enter(msg.meetingId, { hostSecret: msg.hostSecret, password: msg.password });
+    if (entry === 'not-found') {
       this.deps.joinThrottle.fail(conn.clientKey);
       conn.error('meeting-not-found', 'this meeting does not exist, or the link is not valid', msg.type, false);
       conn.close(1008, 'meeting-not-found');
       return;
     }
+    if (entry === 'password') {
+      // A missing password is a normal first step (the client then asks for it); only wrong ones count.
+      if (msg.password !== undefined) {
+        const mine = this.deps.joinThrottle.fail(conn.clientKey);
+        const theirs = this.deps.passwordThrottle.fail(msg.meetingId);
+        const wait = Math.max(mine.allowed ? 0 : mine.retryAfterSeconds, theirs.allowed ? 0 : theirs.retryAfterSeconds);
+        const text = wait > 0 ? `wrong password; try again in ${wait} s` : 'wrong password';
+        conn.error('password-required', text, msg.type, false);
+      } else {
+        conn.error('password-required', 'this meeting needs a password', msg.type, false);
+      }
+      conn.close(1008, 'password-required');
+      return;
+    }
+    if (conn.ws.readyState !== conn.ws.OPEN) return; // gone while the password was checked
+    conn.phase = 'new';
     const session = this.sessionFor(entry.meeting);
     conn.session = session;
     session.enter(conn, {
@@ -164,7 +186,7 @@ export class SignalingServer {
   private sessionFor(meeting: MeetingSession['meeting']): MeetingSession {
     let session = this.sessions.get(meeting.id);
     if (session?.meeting !== meeting) {
-      session = new MeetingSession(meeting, this.deps.media, this.deps.log, () => this.emptied(meeting));
+      session = new MeetingSession(meeting, this.deps.media, this.deps.directory, this.deps.log, () => this.emptied(meeting));
       this.sessions.set(meeting.id, session);
     }
     return session;

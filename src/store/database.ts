@@ -19,6 +19,8 @@ const MIGRATIONS: string[] = [
    ) STRICT;
    CREATE INDEX meetings_expires ON meetings (expires_at);
    CREATE TABLE settings (key TEXT PRIMARY KEY, value BLOB NOT NULL) STRICT;`,
+  `ALTER TABLE meetings ADD COLUMN password_hash TEXT;
+   ALTER TABLE meetings ADD COLUMN lobby_enabled INTEGER NOT NULL DEFAULT 1;`,
 ];
 
 /** Opens (creating if needed) `<dataDir>/confab.db`; `:memory:` for tests. */

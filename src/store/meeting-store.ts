@@ -5,6 +5,9 @@ export interface StoredMeeting {
   id: string;
   title: string;
   hostSecretHash: Buffer;
+  /** scrypt hash (see security/passwords.ts), or null when the meeting has no password. */
+  passwordHash: string | null;
+  lobbyEnabled: boolean;
   createdAt: number;
   expiresAt: number;
 }
@@ -13,6 +16,8 @@ interface Row {
   id: string;
   title: string;
   host_secret_hash: Buffer;
+  password_hash: string | null;
+  lobby_enabled: number;
   created_at: number;
   expires_at: number;
 }
@@ -21,23 +26,45 @@ export class MeetingStore {
   private readonly insertStmt;
   private readonly getStmt;
   private readonly deleteExpiredStmt;
+  private readonly setPasswordStmt;
+  private readonly setLobbyStmt;
 
   constructor(db: Db) {
     this.insertStmt = db.prepare(
-      'INSERT INTO meetings (id, title, host_secret_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?)',
+      'INSERT INTO meetings (id, title, host_secret_hash, password_hash, lobby_enabled, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
+    this.setPasswordStmt = db.prepare('UPDATE meetings SET password_hash = ? WHERE id = ?');
+    this.setLobbyStmt = db.prepare('UPDATE meetings SET lobby_enabled = ? WHERE id = ?');
     this.getStmt = db.prepare('SELECT * FROM meetings WHERE id = ? AND expires_at > ?');
     this.deleteExpiredStmt = db.prepare('DELETE FROM meetings WHERE expires_at <= ?');
   }
 
   insert(m: StoredMeeting): void {
-    this.insertStmt.run(m.id, m.title, m.hostSecretHash, m.createdAt, m.expiresAt);
+    this.insertStmt.run(m.id, m.title, m.hostSecretHash, m.passwordHash, m.lobbyEnabled ? 1 : 0, m.createdAt, m.expiresAt);
+  }
+
+  setPassword(id: string, passwordHash: string | null): void {
+    this.setPasswordStmt.run(passwordHash, id);
+  }
+
+  setLobby(id: string, enabled: boolean): void {
+    this.setLobbyStmt.run(enabled ? 1 : 0, id);
   }
 
   /** The meeting, unless it doesn't exist or has expired (the two look the same). */
   get(id: string, now: number): StoredMeeting | undefined {
     const row = this.getStmt.get(id, now) as Row | undefined;
-    return row && { id: row.id, title: row.title, hostSecretHash: row.host_secret_hash, createdAt: row.created_at, expiresAt: row.expires_at };
+    return (
+      row && {
+        id: row.id,
+        title: row.title,
+        hostSecretHash: row.host_secret_hash,
+        passwordHash: row.password_hash,
+        lobbyEnabled: row.lobby_enabled === 1,
+        createdAt: row.created_at,
+        expiresAt: row.expires_at,
+      }
+    );
   }
 
   /** Returns how many expired meetings were removed. */

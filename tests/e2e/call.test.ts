@@ -86,4 +86,10 @@ test('three participants see and hear each other; leave and late join', { timeou
     assert.ok(!log.includes(secret), `server log contains ${secret}`);
   }
   assert.doesNotMatch(log, /\b\d{1,3}(?:\.\d{1,3}){3}\b/, 'server log contains an IPv4 address');
+
+  // No page loaded anything from another origin (fonts, icons, scripts, analytics: all bundled).
+  const origin = new URL(server.url).origin;
+  const foreign = [alice, bob, carol, dave].flatMap((p) => p.requests).filter((u) => !u.startsWith(`${origin}/`) && !/^(blob|data):/.test(u));
+  assert.ok(alice.requests.length > 3, 'the request log is being read');
+  assert.deepEqual(foreign, []);
 });

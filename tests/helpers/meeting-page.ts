@@ -15,16 +15,22 @@ export interface RemoteMediaStats {
 }
 
 export class Participant {
+  /** Every URL this page requested, for checking that nothing leaves the server's origin. */
+  readonly requests: string[] = [];
+
   private constructor(
     readonly page: Page,
     readonly name: string,
-  ) {}
+  ) {
+    page.on('request', (r) => this.requests.push(r.url()));
+  }
 
   static async open(browser: Browser, url: string, name: string): Promise<Participant> {
     const context = await browser.newContext({ viewport: { width: 960, height: 640 } });
     const page = await context.newPage();
+    const p = new Participant(page, name);
     await page.goto(url);
-    return new Participant(page, name);
+    return p;
   }
 
   /**

@@ -63,6 +63,17 @@ test('meeting pages are served for well-formed ids only, and no path escapes the
   }
 });
 
+test('/privacy says what is stored and for how long, in German and English, with the configured retention', async () => {
+  const res = await fetch(`${server.url}/privacy`);
+  assert.equal(res.status, 200);
+  const html = await res.text();
+  assert.match(html, /<section lang="de">/);
+  assert.match(html, /<section lang="en">/);
+  assert.match(html, /deleted 30 days after creation/);
+  assert.match(html, /30 Tage nach dem Anlegen gelöscht/);
+  assert.doesNotMatch(html, /<script|<style|https?:\/\//);
+});
+
 test('metrics are served to the machine itself', async () => {
   const res = await fetch(`${server.url}/metrics`);
   assert.equal(res.status, 200);

@@ -18,6 +18,7 @@ import { clientAddress } from './client-address.js';
 import { hostKeyMatches } from './host-key.js';
 import type { Logger } from './log.js';
 import type { MeetingDirectory } from './meeting-directory.js';
+import { privacyPage } from './privacy-page.js';
 import type { Metrics } from './metrics.js';
 import { SECURITY_HEADERS } from './security-headers.js';
 
@@ -41,6 +42,7 @@ export interface HttpDeps {
   log: Logger;
   openCreation: boolean;
   trustProxy: boolean;
+  meetingTtlDays: number;
   clientKeys: ClientKeys;
   /** Failed host-key attempts and, with open creation, creations, per client. */
   creationThrottle: Throttle;
@@ -99,6 +101,9 @@ export function createRequestHandler(deps: HttpDeps): (req: IncomingMessage, res
         return;
       case 'page':
         return sendFile(res, indexHtml, 'no-store');
+      case 'privacy':
+        res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-cache' });
+        return void res.end(privacyPage({ meetingTtlDays: deps.meetingTtlDays }));
       case 'static': {
         const file = resolve(root, `.${path}`);
         if (!file.startsWith(root + sep) || !existsSync(file) || !statSync(file).isFile()) {
@@ -122,6 +127,7 @@ type Route =
   | 'describe-meeting'
   | 'metrics'
   | 'page'
+  | 'privacy'
   | 'static'
   | 'method-not-allowed'
   | 'not-found';
@@ -134,6 +140,7 @@ function routeOf(method: string, path: string): Route {
   if (MEETING_API.test(path)) return read ? 'describe-meeting' : 'method-not-allowed';
   if (path === '/metrics') return read ? 'metrics' : 'method-not-allowed';
   if (path === '/' || MEETING_PAGE.test(path)) return read ? 'page' : 'method-not-allowed';
+  if (path === '/privacy') return read ? 'privacy' : 'method-not-allowed';
   if (STATIC_FILE.test(path)) return read ? 'static' : 'method-not-allowed';
   return 'not-found';
 }

@@ -63,6 +63,7 @@ const server = createServer(
     log,
     openCreation: config.openCreation,
     trustProxy: config.trustProxy,
+    meetingTtlDays: config.meetingTtlDays,
     clientKeys,
     creationThrottle: guessThrottle(),
     // Meeting ids are 128-bit, so lookups of unknown ids are throttled more loosely than secrets.

@@ -40,7 +40,7 @@ async function measure(n: number): Promise<Result> {
   const browser = await launchBrowser([`--use-file-for-fake-video-capture=${await noiseVideo()}`]);
   try {
     const first = await Participant.open(browser, server.hostLink!, 'P1');
-    const url = await first.startMeeting();
+    const url = await first.startMeeting('Bench', { lobby: false });
     await first.join();
     const people = [first];
     for (let i = 2; i <= n; i++) {

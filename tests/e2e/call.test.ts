@@ -24,10 +24,15 @@ test('three participants see and hear each other; leave and late join', { timeou
   const alice = await Participant.open(browser, server.hostLink!, 'Alice');
   const meetingUrl = await alice.startMeeting();
   await alice.join();
+  // Guests wait in the lobby until the host admits them.
   const bob = await Participant.open(browser, meetingUrl, 'Bob');
-  await bob.join();
+  await bob.joinAndWaitFor('lobby');
+  await alice.admit('Bob');
+  await bob.waitForState('connected');
   const carol = await Participant.open(browser, meetingUrl, 'Carol');
-  await carol.join();
+  await carol.joinAndWaitFor('lobby');
+  await alice.admit('Carol');
+  await carol.waitForState('connected');
   const all = [alice, bob, carol];
   const ids = new Map<Participant, string>();
   for (const p of all) ids.set(p, await p.participantId());
@@ -64,8 +69,10 @@ test('three participants see and hear each other; leave and late join', { timeou
 
   // Dave joins late and gets everyone's video within a few seconds.
   const dave = await Participant.open(browser, meetingUrl, 'Dave');
+  await dave.joinAndWaitFor('lobby');
   const started = Date.now();
-  await dave.join();
+  await alice.admit('Dave');
+  await dave.waitForState('connected');
   ids.set(dave, await dave.participantId());
   const expected = others(dave, [alice, bob, dave]);
   await waitFor('Dave decoding both videos', async () => {
@@ -76,7 +83,7 @@ test('three participants see and hear each other; leave and late join', { timeou
   assert.ok(firstFrameMs < 8_000, `first frames after ${firstFrameMs} ms`);
   await dave.expectMediaFlowing(expected);
   await Promise.all([alice, bob].map((p) => p.expectMediaFlowing(others(p, [alice, bob, dave]))));
-  console.log(`late joiner: click to first remote frames ${firstFrameMs} ms`);
+  console.log(`late joiner: admission to first remote frames ${firstFrameMs} ms`);
 
   // Nothing personal reached the server log: no names, no addresses, no meeting id.
   const meetingId = new URL(meetingUrl).pathname.split('/').pop()!;

@@ -28,7 +28,7 @@ interface SendStats { availableOutgoingBitrate: number; videoBytesSent: number; 
 
 test("the publisher's estimate and video bitrate climb above 1 Mbit/s within 20 s", { timeout: 90_000 }, async () => {
   const sender = await Participant.open(browser, server.hostLink!, 'Sender');
-  const url = await sender.startMeeting();
+  const url = await sender.startMeeting('Bandwidth', { lobby: false });
   await sender.join();
   // The clock starts when the publisher is connected: it sends to the SFU from then on.
   const start = Date.now();

@@ -39,7 +39,7 @@ async function videoCounters(p: Participant, type: 'outbound-rtp' | 'inbound-rtp
 
 test('lost packets are re-requested and retransmitted on both legs', { timeout: 120_000 }, async () => {
   const sender = await Participant.open(browser, server.hostLink!, 'Sender');
-  const url = await sender.startMeeting();
+  const url = await sender.startMeeting('Bandwidth', { lobby: false });
   await sender.join();
   const receiver = await Participant.open(browser, url, 'Receiver');
   await receiver.join();

@@ -37,18 +37,35 @@ export class Participant {
    * Opened on the server's host link: start a meeting through the home page, as its host. Returns the
    * guest link (the meeting URL without the host secret, which only ever lives in the fragment).
    */
-  async startMeeting(title = 'Test meeting'): Promise<string> {
+  async startMeeting(title = 'Test meeting', options: { lobby?: boolean } = {}): Promise<string> {
     await this.page.fill('#meeting-title', title);
+    if (options.lobby === false) await this.page.uncheck('#meeting-lobby');
     await this.page.click('#start-meeting');
     await this.page.waitForURL(/\/m\/[A-Za-z0-9_-]{22,}(#.*)?$/);
     const url = new URL(this.page.url());
     return `${url.origin}${url.pathname}`;
   }
 
+  /** Join and wait until in the call (hosts, or guests when the lobby is off). */
   async join(): Promise<void> {
+    await this.joinAndWaitFor('connected');
+  }
+
+  /** Join and wait for `state` (e.g. 'lobby' for a guest who must be admitted). */
+  async joinAndWaitFor(state: string): Promise<void> {
     await this.page.fill('#name', this.name);
     await this.page.click('#join');
-    await this.page.waitForFunction(() => document.body.dataset.state === 'connected', undefined, { timeout: 20_000 });
+    await this.waitForState(state);
+  }
+
+  async waitForState(state: string, timeout = 20_000): Promise<void> {
+    await this.page.waitForFunction((s) => document.body.dataset.state === s, state, { timeout });
+  }
+
+  /** As a moderator: admit the knocker with this name from the knock notification. */
+  async admit(name: string): Promise<void> {
+    const knock = this.page.locator('[data-knock-id]', { hasText: name });
+    await knock.locator('.knock-admit').click();
   }
 
   async participantId(): Promise<string> {

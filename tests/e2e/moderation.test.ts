@@ -1,0 +1,111 @@
+/**
+ * Moderation through the real UI, enforced where it matters: a guest muted by the host stops being
+ * heard even when a modified client keeps sending; a kicked and banned guest can't come back with the
+ * same link; a locked meeting refuses newcomers; ending the meeting removes everyone.
+ */
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { launchBrowser, waitFor } from '../helpers/browser.js';
+import { Participant } from '../helpers/meeting-page.js';
+import { startServer, type RunningServer } from '../helpers/server.js';
+
+let server: RunningServer;
+let browser: Browser;
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+async function audioCounter(p: Participant, type: 'inbound-rtp' | 'outbound-rtp', fromMid?: string): Promise<number> {
+  return p.page.evaluate(
+    async ({ type, fromMid }) => {
+      const pc = (window as unknown as { __confab: { pc: RTCPeerConnection } }).__confab.pc;
+      let n = 0;
+      (await pc.getStats()).forEach((s: Record<string, unknown>) => {
+        if (s.type !== type || s.kind !== 'audio') return;
+        if (fromMid !== undefined && s.mid !== fromMid) return;
+        n += ((type === 'inbound-rtp' ? s.packetsReceived : s.packetsSent) as number) ?? 0;
+      });
+      return n;
+    },
+    { type, fromMid },
+  );
+}
+
+async function midOf(p: Participant, participantId: string, kind: 'audio' | 'video'): Promise<string> {
+  return p.page.evaluate(
+    ({ participantId, kind }) =>
+      (window as unknown as { __confab: { tracks: { mid: string; participantId: string; kind: string }[] } }).__confab.tracks.find(
+        (t) => t.participantId === participantId && t.kind === kind,
+      )!.mid,
+    { participantId, kind },
+  );
+}
+
+test('a muted guest is not forwarded, even from a client that keeps sending; kick with ban sticks', { timeout: 180_000 }, async () => {
+  const host = await Participant.open(browser, server.hostLink!, 'Hana');
+  const url = await host.startMeeting('Class 7b');
+  await host.join();
+  const guest = await Participant.open(browser, url, 'Gus');
+  await guest.joinAndWaitFor('lobby');
+  await host.admit('Gus');
+  await guest.waitForState('connected');
+  const guestId = await guest.participantId();
+  await host.expectMediaFlowing([guestId]);
+
+  // The host mutes the guest's microphone from the participants panel.
+  await host.page.click('#toggle-participants');
+  await host.page.click(`[data-participant-row="${guestId}"] [data-action="mute-audio"]`);
+  await host.page.waitForSelector(`[data-participant-id="${guestId}"] .tile-mic-off:not([hidden])`);
+  // A modified client ignores the mute and turns its microphone back on.
+  await guest.page.evaluate(() => {
+    const pc = (window as unknown as { __confab: { pc: RTCPeerConnection } }).__confab.pc;
+    for (const s of pc.getSenders()) if (s.track?.kind === 'audio') s.track.enabled = true;
+  });
+  const mid = await midOf(host, guestId, 'audio');
+  const received0 = await audioCounter(host, 'inbound-rtp', mid);
+  const sent0 = await audioCounter(guest, 'outbound-rtp');
+  // Wait until the guest has demonstrably sent 100 more audio packets...
+  await waitFor('the guest to keep sending', async () => ((await audioCounter(guest, 'outbound-rtp')) - sent0 >= 100 ? true : undefined));
+  // ...of which the host received (next to) none: the SFU dropped them.
+  const receivedDelta = (await audioCounter(host, 'inbound-rtp', mid)) - received0;
+  assert.ok(receivedDelta <= 3, `host still received ${receivedDelta} audio packets from the muted guest`);
+
+  // Kick with ban: the guest sees why, and the same link (same browser) does not get back in.
+  await host.page.click(`[data-participant-row="${guestId}"] [data-action="ban"]`);
+  await guest.waitForState('removed');
+  assert.equal(await guest.page.getAttribute('#removed-reason', 'data-reason'), 'banned');
+  await guest.page.goto(url);
+  await guest.page.fill('#name', 'Gus again');
+  await guest.page.click('#join');
+  await guest.waitForState('removed');
+  assert.equal(await guest.page.getAttribute('#removed-reason', 'data-reason'), 'banned');
+  await host.waitForState('connected');
+  await guest.close();
+  await host.close();
+});
+
+test('a locked meeting refuses newcomers; ending it removes everyone', { timeout: 120_000 }, async () => {
+  const host = await Participant.open(browser, server.hostLink!, 'Hana');
+  const url = await host.startMeeting('Staff meeting', { lobby: false });
+  await host.join();
+  const guest = await Participant.open(browser, url, 'Gus');
+  await guest.join();
+  await host.page.click('#toggle-participants');
+  await host.page.check('#lock-meeting');
+  const late = await Participant.open(browser, url, 'Late');
+  await late.joinAndWaitFor('failed');
+  assert.match((await late.page.textContent('body')) ?? '', /locked|gesperrt/i);
+  await host.page.click('#end-meeting');
+  await host.page.click('#confirm-end');
+  for (const p of [host, guest]) {
+    await p.waitForState('removed');
+    assert.equal(await p.page.getAttribute('#removed-reason', 'data-reason'), 'meeting-ended');
+  }
+  await Promise.all([host, guest, late].map((p) => p.close()));
+});

@@ -19,18 +19,22 @@ export const ParticipantId = z.string().min(1).max(64);
 export const MediaKind = z.enum(['audio', 'video']);
 export type MediaKind = z.infer<typeof MediaKind>;
 
-/** A display name as typed by a person; trimmed, no control characters. */
-export const DisplayName = z
-  .string()
-  .transform((s) => s.trim())
-  .pipe(
-    z
-      .string()
-      .min(1, 'name is empty')
-      .max(64, 'name is longer than 64 characters')
-      // eslint-disable-next-line no-control-regex
-      .regex(/^[^\u0000-\u001f\u007f]*$/, 'name contains control characters'),
-  );
+/** Text a person types (a name, a title): trimmed, not empty, bounded, no control characters. */
+function typedText(what: string, max: number) {
+  return z
+    .string()
+    .transform((s) => s.trim())
+    .pipe(
+      z
+        .string()
+        .min(1, `${what} is empty`)
+        .max(max, `${what} is longer than ${max} characters`)
+        // eslint-disable-next-line no-control-regex
+        .regex(/^[^\u0000-\u001f\u007f]*$/, `${what} contains control characters`),
+    );
+}
+
+export const DisplayName = typedText('name', 64);
 
 export const IceCandidate = z.object({
   candidate: z.string().max(1024),
@@ -52,17 +56,7 @@ export type Role = z.infer<typeof Role>;
 /** A secret from a link's fragment: 128+ random bits, base64url. */
 export const LinkSecret = z.string().regex(/^[A-Za-z0-9_-]{22,128}$/, 'not a valid link secret');
 
-export const MeetingTitle = z
-  .string()
-  .transform((s) => s.trim())
-  .pipe(
-    z
-      .string()
-      .min(1, 'title is empty')
-      .max(100, 'title is longer than 100 characters')
-      // eslint-disable-next-line no-control-regex
-      .regex(/^[^\u0000-\u001f\u007f]*$/, 'title contains control characters'),
-  );
+export const MeetingTitle = typedText('title', 100);
 
 export const ParticipantInfo = z.object({
   id: ParticipantId,

@@ -3,33 +3,23 @@
  * video and audio through our SFU; one leaves; a fourth joins late.
  */
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { launchBrowser, waitFor } from '../helpers/browser.js';
+import { test } from 'node:test';
+import { waitFor } from '../helpers/browser.js';
 import { Participant } from '../helpers/meeting-page.js';
-import { startServer, type RunningServer } from '../helpers/server.js';
+import { useServerAndBrowser } from '../helpers/e2e-setup.js';
 
-let server: RunningServer;
-let browser: Browser;
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const fx = useServerAndBrowser();
 
 test('three participants see and hear each other; leave and late join', { timeout: 180_000 }, async () => {
-  const alice = await Participant.open(browser, server.hostLink!, 'Alice');
+  const alice = await Participant.open(fx.browser, fx.server.hostLink!, 'Alice');
   const meetingUrl = await alice.startMeeting();
   await alice.join();
   // Guests wait in the lobby until the host admits them.
-  const bob = await Participant.open(browser, meetingUrl, 'Bob');
+  const bob = await Participant.open(fx.browser, meetingUrl, 'Bob');
   await bob.joinAndWaitFor('lobby');
   await alice.admit('Bob');
   await bob.waitForState('connected');
-  const carol = await Participant.open(browser, meetingUrl, 'Carol');
+  const carol = await Participant.open(fx.browser, meetingUrl, 'Carol');
   await carol.joinAndWaitFor('lobby');
   await alice.admit('Carol');
   await carol.waitForState('connected');
@@ -68,7 +58,7 @@ test('three participants see and hear each other; leave and late join', { timeou
   await carol.close();
 
   // Dave joins late and gets everyone's video within a few seconds.
-  const dave = await Participant.open(browser, meetingUrl, 'Dave');
+  const dave = await Participant.open(fx.browser, meetingUrl, 'Dave');
   await dave.joinAndWaitFor('lobby');
   const started = Date.now();
   await alice.admit('Dave');
@@ -87,15 +77,15 @@ test('three participants see and hear each other; leave and late join', { timeou
 
   // Nothing personal reached the server log: no names, no addresses, no meeting id.
   const meetingId = new URL(meetingUrl).pathname.split('/').pop()!;
-  const log = server.jsonLogs().join('\n');
-  assert.ok(server.jsonLogs().some((l) => l.includes('"msg":"joined"')), 'the log is being read');
-  for (const secret of ['Alice', 'Bob', 'Carol', 'Dave', '127.0.0.1', meetingId, server.hostKey!, ...ids.values()]) {
+  const log = fx.server.jsonLogs().join('\n');
+  assert.ok(fx.server.jsonLogs().some((l) => l.includes('"msg":"joined"')), 'the log is being read');
+  for (const secret of ['Alice', 'Bob', 'Carol', 'Dave', '127.0.0.1', meetingId, fx.server.hostKey!, ...ids.values()]) {
     assert.ok(!log.includes(secret), `server log contains ${secret}`);
   }
   assert.doesNotMatch(log, /\b\d{1,3}(?:\.\d{1,3}){3}\b/, 'server log contains an IPv4 address');
 
   // No page loaded anything from another origin (fonts, icons, scripts, analytics: all bundled).
-  const origin = new URL(server.url).origin;
+  const origin = new URL(fx.server.url).origin;
   const foreign = [alice, bob, carol, dave].flatMap((p) => p.requests).filter((u) => !u.startsWith(`${origin}/`) && !/^(blob|data):/.test(u));
   assert.ok(alice.requests.length > 3, 'the request log is being read');
   assert.deepEqual(foreign, []);

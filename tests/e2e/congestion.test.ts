@@ -5,34 +5,24 @@
  * default fake camera compresses to a few hundred kbit/s whatever the estimate.
  */
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { launchBrowser, waitFor } from '../helpers/browser.js';
+import { test } from 'node:test';
+import { waitFor } from '../helpers/browser.js';
 import { noiseVideo } from '../helpers/fake-media.js';
 import { Participant } from '../helpers/meeting-page.js';
-import { startServer, type RunningServer } from '../helpers/server.js';
+import { useServerAndBrowser } from '../helpers/e2e-setup.js';
 
-let server: RunningServer;
-let browser: Browser;
-before(async () => {
-  server = await startServer();
-  // Incompressible video, so the encoder can actually use the bandwidth it is given.
-  browser = await launchBrowser([`--use-file-for-fake-video-capture=${await noiseVideo()}`]);
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+// Incompressible-enough video, so the encoder can actually use the bandwidth it is given.
+const fx = useServerAndBrowser({ browserArgs: async () => [`--use-file-for-fake-video-capture=${await noiseVideo()}`] });
 
 interface SendStats { availableOutgoingBitrate: number; videoBytesSent: number; at: number }
 
 test("the publisher's estimate and video bitrate climb above 1 Mbit/s within 20 s", { timeout: 90_000 }, async () => {
-  const sender = await Participant.open(browser, server.hostLink!, 'Sender');
+  const sender = await Participant.open(fx.browser, fx.server.hostLink!, 'Sender');
   const url = await sender.startMeeting('Bandwidth', { lobby: false });
   await sender.join();
   // The clock starts when the publisher is connected: it sends to the SFU from then on.
   const start = Date.now();
-  const receiver = await Participant.open(browser, url, 'Receiver');
+  const receiver = await Participant.open(fx.browser, url, 'Receiver');
   await receiver.join();
   const senderId = await sender.participantId();
   await receiver.expectMediaFlowing([senderId], 5);

@@ -4,22 +4,12 @@
  * the subscriber what the subscriber missed, and video keeps decoding.
  */
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { launchBrowser, waitFor } from '../helpers/browser.js';
+import { test } from 'node:test';
+import { waitFor } from '../helpers/browser.js';
 import { Participant } from '../helpers/meeting-page.js';
-import { startServer, type RunningServer } from '../helpers/server.js';
+import { useServerAndBrowser } from '../helpers/e2e-setup.js';
 
-let server: RunningServer;
-let browser: Browser;
-before(async () => {
-  server = await startServer({ CONFAB_RTC_SIMULATED_LOSS_PERCENT: '5' });
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const fx = useServerAndBrowser({ env: { CONFAB_RTC_SIMULATED_LOSS_PERCENT: '5' } });
 
 type Counters = Record<string, number>;
 
@@ -38,10 +28,10 @@ async function videoCounters(p: Participant, type: 'outbound-rtp' | 'inbound-rtp
 }
 
 test('lost packets are re-requested and retransmitted on both legs', { timeout: 120_000 }, async () => {
-  const sender = await Participant.open(browser, server.hostLink!, 'Sender');
+  const sender = await Participant.open(fx.browser, fx.server.hostLink!, 'Sender');
   const url = await sender.startMeeting('Bandwidth', { lobby: false });
   await sender.join();
-  const receiver = await Participant.open(browser, url, 'Receiver');
+  const receiver = await Participant.open(fx.browser, url, 'Receiver');
   await receiver.join();
   const senderId = await sender.participantId();
 

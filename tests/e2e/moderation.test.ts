@@ -4,22 +4,12 @@
  * same link; a locked meeting refuses newcomers; ending the meeting removes everyone.
  */
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { launchBrowser, waitFor } from '../helpers/browser.js';
+import { test } from 'node:test';
+import { waitFor } from '../helpers/browser.js';
 import { Participant } from '../helpers/meeting-page.js';
-import { startServer, type RunningServer } from '../helpers/server.js';
+import { useServerAndBrowser } from '../helpers/e2e-setup.js';
 
-let server: RunningServer;
-let browser: Browser;
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const fx = useServerAndBrowser();
 
 async function audioCounter(p: Participant, type: 'inbound-rtp' | 'outbound-rtp', fromMid?: string): Promise<number> {
   return p.page.evaluate(
@@ -48,10 +38,10 @@ async function midOf(p: Participant, participantId: string, kind: 'audio' | 'vid
 }
 
 test('a muted guest is not forwarded, even from a client that keeps sending; kick with ban sticks', { timeout: 180_000 }, async () => {
-  const host = await Participant.open(browser, server.hostLink!, 'Hana');
+  const host = await Participant.open(fx.browser, fx.server.hostLink!, 'Hana');
   const url = await host.startMeeting('Class 7b');
   await host.join();
-  const guest = await Participant.open(browser, url, 'Gus');
+  const guest = await Participant.open(fx.browser, url, 'Gus');
   await guest.joinAndWaitFor('lobby');
   await host.admit('Gus');
   await guest.waitForState('connected');
@@ -91,14 +81,14 @@ test('a muted guest is not forwarded, even from a client that keeps sending; kic
 });
 
 test('a locked meeting refuses newcomers; ending it removes everyone', { timeout: 120_000 }, async () => {
-  const host = await Participant.open(browser, server.hostLink!, 'Hana');
+  const host = await Participant.open(fx.browser, fx.server.hostLink!, 'Hana');
   const url = await host.startMeeting('Staff meeting', { lobby: false });
   await host.join();
-  const guest = await Participant.open(browser, url, 'Gus');
+  const guest = await Participant.open(fx.browser, url, 'Gus');
   await guest.join();
   await host.page.click('#toggle-participants');
   await host.page.check('#lock-meeting');
-  const late = await Participant.open(browser, url, 'Late');
+  const late = await Participant.open(fx.browser, url, 'Late');
   await late.joinAndWaitFor('failed');
   assert.match((await late.page.textContent('body')) ?? '', /locked|gesperrt/i);
   await host.page.click('#end-meeting');

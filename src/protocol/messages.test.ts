@@ -7,7 +7,26 @@ const decode = (raw: string) => decodeMessage(ClientMessage, raw, Buffer.byteLen
 const id = 'abcdefghijklmnopqrstuv';
 
 test('every client message type is known to the decoder', () => {
-  assert.deepEqual([...CLIENT_MESSAGE_TYPES].sort(), ['answer', 'ice', 'join', 'leave', 'track-state']);
+  assert.deepEqual([...CLIENT_MESSAGE_TYPES].sort(), [
+    'admit',
+    'admit-all',
+    'allow-unmute',
+    'answer',
+    'deny',
+    'end-meeting',
+    'ice',
+    'join',
+    'kick',
+    'leave',
+    'mute',
+    'mute-all',
+    'request-unmute',
+    'set-lobby',
+    'set-lock',
+    'set-password',
+    'set-role',
+    'track-state',
+  ]);
 });
 
 test('a valid join is parsed, trimmed and defaulted', () => {

@@ -22,6 +22,7 @@ const ICONS = {
   alert: ['M12 3a9 9 0 1 0 0 18a9 9 0 1 0 0-18z', 'M12 7.5v5.5', 'M12 16.5v.01'],
   check: ['M5 12.5l4.5 4.5L19 7.5'],
   plus: ['M12 5v14', 'M5 12h14'],
+  key: ['M8 11a4 4 0 1 0 0 8a4 4 0 1 0 0-8z', 'M10.8 12.2L19 4', 'M16 7l3 3', 'M14 9l2 2'],
 } satisfies Record<string, string[]>;
 
 export type IconName = keyof typeof ICONS;

@@ -13,7 +13,12 @@ export function reconnectDelayMs(attempt: number, random: () => number = Math.ra
   return Math.round(base * (0.8 + 0.4 * random()));
 }
 
-/** Errors after which trying again cannot help. */
+/**
+ * Errors after which trying the same join again cannot help (or, for `rate-limited`, makes it
+ * worse): the meeting is gone or the link wrong, full, locked, needs a password, or we are throttled.
+ */
+const FINAL: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['meeting-not-found', 'meeting-full', 'meeting-locked', 'password-required', 'rate-limited']);
+
 export function isFinalError(code: ErrorCode): boolean {
-  return code === 'meeting-not-found' || code === 'meeting-full';
+  return FINAL.has(code);
 }

@@ -13,11 +13,11 @@ test('back-off grows and stays bounded', () => {
   }
 });
 
-test('only meeting-not-found and meeting-full are final', () => {
-  assert.ok(isFinalError('meeting-not-found'));
-  assert.ok(isFinalError('meeting-full'));
-  assert.ok(!isFinalError('media-failed'));
-  assert.ok(!isFinalError('internal'));
+test('refusals that a retry cannot fix are final; passing failures are retried', () => {
+  for (const code of ['meeting-not-found', 'meeting-full', 'meeting-locked', 'password-required', 'rate-limited'] as const) {
+    assert.ok(isFinalError(code), code);
+  }
+  for (const code of ['media-failed', 'internal', 'wrong-state'] as const) assert.ok(!isFinalError(code), code);
 });
 
 test('remote media is mapped by offer.tracks only; unlisted mids are idle', () => {

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, mock, test } from 'node:test';
 import '../zod-setup.js';
-import type { ServerMessage } from '../../protocol/messages.js';
+import type { ParticipantInfo, Role, ServerMessage } from '../../protocol/messages.js';
 import { MAX_RECONNECT_ATTEMPTS } from './reconnect.js';
 import { CallSession, type SessionMedia } from './session.js';
 
@@ -170,8 +170,14 @@ async function joined(session: CallSession): Promise<{ ws: FakeWebSocket; pc: Fa
   const ws = FakeWebSocket.all.at(-1)!;
   const pc = FakePeerConnection.all.at(-1)!;
   ws.serverOpen();
-  ws.serverSend({ type: 'welcome', participantId: 'me', meetingId: MEETING, participants: [{ id: 'p1', name: 'Bob', audioMuted: false, videoMuted: true }] });
+  ws.serverSend(welcome('me', [{ id: 'p1', name: 'Bob', role: 'guest', audioMuted: false, videoMuted: true }]));
   return { ws, pc };
+}
+
+const STATE = { locked: false, lobbyEnabled: false, unmuteLocked: [], passwordProtected: false };
+
+function welcome(participantId: string, participants: ParticipantInfo[], role: Role = 'guest', title = 'Weekly'): ServerMessage {
+  return { type: 'welcome', participantId, meetingId: MEETING, title, role, state: STATE, participants };
 }
 
 // ------------------------------------------------------------------ tests
@@ -183,7 +189,11 @@ test('join, answer offers one at a time, queue early candidates, map media, conn
   session.events.on('state', (s) => states.push(s));
   const { ws, pc } = await joined(session);
 
+  // A guest's join carries no hostSecret field at all.
   assert.deepEqual(ws.sent[0], { type: 'join', meetingId: MEETING, name: 'Ada', audioMuted: false, videoMuted: false });
+  assert.equal(session.title, 'Weekly');
+  assert.equal(session.role, 'guest');
+  assert.equal(session.participants.get('p1')?.role, 'guest');
   assert.equal(pc.config.bundlePolicy, 'max-bundle');
   assert.equal(session.participantId, 'me');
   assert.deepEqual([...session.participants.keys()], ['p1']);
@@ -257,7 +267,7 @@ test('an unexpected close reconnects with a new socket and PeerConnection, then 
   // The second attempt works.
   const ws2 = FakeWebSocket.all[1]!;
   ws2.serverOpen();
-  ws2.serverSend({ type: 'welcome', participantId: 'me2', meetingId: MEETING, participants: [] });
+  ws2.serverSend(welcome('me2', []));
   FakePeerConnection.all[1]!.setState('connected');
   assert.equal(session.state, 'connected');
   assert.equal(session.participantId, 'me2');
@@ -298,4 +308,41 @@ test('a failing PeerConnection triggers a rejoin; invalid server messages are ig
   assert.equal(session.state, 'connected');
   pc.setState('failed');
   assert.equal(session.state, 'reconnecting');
+});
+
+test('a host joins with the secret from the link; welcome brings title and role; roles change', async () => {
+  const SECRET = 'S3cr3t-_S3cr3t-_S3cr3t-_S3cr3t-_S3cr3t-_abc';
+  const session = new CallSession({ meetingId: MEETING, name: 'Hana', media: fakeMedia(), url: 'ws://test/ws', hostSecret: SECRET, title: 'From pre-join' });
+  assert.equal(session.title, 'From pre-join');
+  assert.equal(session.role, null);
+  let meetingEvents = 0;
+  session.events.on('meeting', () => meetingEvents++);
+  void session.start();
+  await settle();
+  const ws = FakeWebSocket.all[0]!;
+  ws.serverOpen();
+  assert.deepEqual(ws.sent[0], { type: 'join', meetingId: MEETING, name: 'Hana', audioMuted: false, videoMuted: false, hostSecret: SECRET });
+  ws.serverSend(welcome('me', [{ id: 'p1', name: 'Gus', role: 'guest', audioMuted: false, videoMuted: false }], 'host', 'Class 7b'));
+  assert.equal(session.title, 'Class 7b');
+  assert.equal(session.role, 'host');
+  assert.equal(meetingEvents, 1);
+
+  ws.serverSend({ type: 'role-changed', participantId: 'p1', role: 'moderator' });
+  assert.equal(session.participants.get('p1')?.role, 'moderator');
+  ws.serverSend({ type: 'role-changed', participantId: 'me', role: 'moderator' });
+  assert.equal(session.role, 'moderator');
+  assert.equal(meetingEvents, 2);
+  session.leave();
+});
+
+test('a join refused for too many attempts is final, not retried', async () => {
+  const session = new CallSession({ meetingId: MEETING, name: 'Ada', media: fakeMedia(), url: 'ws://test/ws' });
+  void session.start();
+  await settle();
+  const ws = FakeWebSocket.all[0]!;
+  ws.serverOpen();
+  ws.serverSend({ type: 'error', code: 'rate-limited', message: 'too many failed attempts; try again in 60 s', inReplyTo: 'join', recoverable: false });
+  assert.equal(session.state, 'failed');
+  assert.equal(session.error, 'rate-limited');
+  assert.equal(FakeWebSocket.all.length, 1);
 });

@@ -6,7 +6,7 @@
  *
  * States: connecting -> connected <-> reconnecting -> failed; any -> left.
  */
-import type { ErrorCode, MediaKind, ParticipantInfo, RemoteTrack, ServerMessage } from '../../protocol/messages.js';
+import type { ErrorCode, MediaKind, ParticipantInfo, RemoteTrack, Role, ServerMessage } from '../../protocol/messages.js';
 import { Emitter } from '../emitter.js';
 import type { LocalMedia } from '../media/local-media.js';
 import { MediaPeer } from './peer.js';
@@ -27,8 +27,10 @@ export type RemoteMedia = ParticipantMedia<MediaStreamTrack>;
 export interface SessionEvents extends Record<string, unknown> {
   /** `state`, `reconnectAttempt` or `error` changed. */
   state: ConnectionState;
-  /** `participants` (the others) changed: joined, left, renamed, muted. */
+  /** `participants` (the others) changed: joined, left, renamed, muted, role. */
   participants: void;
+  /** `title` or our own `role` changed. */
+  meeting: void;
   /** `remoteMedia` changed. */
   media: void;
   /** A recoverable error the server reported; the session carries on. */
@@ -42,6 +44,10 @@ export interface SessionOptions {
   meetingId: string;
   name: string;
   media: SessionMedia;
+  /** From the host link's fragment: join as host. Absent for guests. */
+  hostSecret?: string | null;
+  /** The title as the pre-join screen knew it, until `welcome` says. */
+  title?: string;
   /** Signaling URL; defaults to this origin's SIGNALING_PATH. */
   url?: string;
 }
@@ -77,6 +83,10 @@ export class CallSession {
   everConnected = false;
   /** The last non-recoverable server error, shown with `failed` / `reconnecting`. */
   error: ErrorCode | null = null;
+  /** The meeting's title ('' while unknown). */
+  title: string;
+  /** Our own role, once welcomed. */
+  role: Role | null = null;
 
   private attempt: Attempt | null = null;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
@@ -85,6 +95,7 @@ export class CallSession {
 
   constructor(private readonly opts: SessionOptions) {
     this.unsubscribeMedia = opts.media.onChange(() => this.syncLocalMedia());
+    this.title = opts.title ?? '';
   }
 
   get meetingId(): string {
@@ -93,6 +104,11 @@ export class CallSession {
 
   get name(): string {
     return this.opts.name;
+  }
+
+  /** Whether we join with a host secret (the server decides the role; see `role`). */
+  get hasHostSecret(): boolean {
+    return !!this.opts.hostSecret;
   }
 
   get pc(): RTCPeerConnection | null {
@@ -170,6 +186,7 @@ export class CallSession {
           name: this.opts.name,
           audioMuted: attempt.sentMuted.audio,
           videoMuted: attempt.sentMuted.video,
+          ...(this.opts.hostSecret ? { hostSecret: this.opts.hostSecret } : {}),
         });
       },
       message: (m) => current() && this.onMessage(attempt, m),
@@ -184,9 +201,12 @@ export class CallSession {
     switch (m.type) {
       case 'welcome':
         this.participantId = m.participantId;
+        this.title = m.title;
+        this.role = m.role;
         this.participants.clear();
         for (const p of m.participants) this.participants.set(p.id, p);
         attempt.welcomed = true;
+        this.events.emit('meeting', undefined);
         this.events.emit('participants', undefined);
         this.syncLocalMedia();
         this.maybeConnected(attempt);
@@ -209,6 +229,18 @@ export class CallSession {
         const p = this.participants.get(m.participantId);
         if (!p) return;
         this.participants.set(p.id, { ...p, [m.kind === 'audio' ? 'audioMuted' : 'videoMuted']: m.muted });
+        this.events.emit('participants', undefined);
+        return;
+      }
+      case 'role-changed': {
+        if (m.participantId === this.participantId) {
+          this.role = m.role;
+          this.events.emit('meeting', undefined);
+          return;
+        }
+        const p = this.participants.get(m.participantId);
+        if (!p) return;
+        this.participants.set(p.id, { ...p, role: m.role });
         this.events.emit('participants', undefined);
         return;
       }

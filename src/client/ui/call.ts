@@ -26,6 +26,8 @@ export function callView(session: CallSession, media: LocalMedia, onLeave: () =>
   const alone = h('p', { id: 'alone-hint', class: 'alone-hint', hidden: true });
   translate(alone, 'call.alone');
   const count = h('span', { id: 'participant-count', class: 'participant-count' });
+  // The title is typed by the meeting's host: text only, never markup.
+  const title = h('h1', { id: 'call-title', class: 'call-title' });
   const audio = new AudioSinks();
 
   // ---- controls
@@ -50,6 +52,7 @@ export function callView(session: CallSession, media: LocalMedia, onLeave: () =>
   const updateSelf = () => {
     self.setParticipantId(session.participantId ?? '');
     self.setName(session.name);
+    self.setRole(session.role);
     self.setAudioMuted(media.isMuted('audio'));
     self.setVideoMuted(media.isMuted('video'));
     self.setVideoTrack(media.track('video'));
@@ -72,6 +75,7 @@ export function callView(session: CallSession, media: LocalMedia, onLeave: () =>
         grid.appendChild(tile.el);
       }
       tile.setName(p.name);
+      tile.setRole(p.role);
       tile.setAudioMuted(p.audioMuted);
       tile.setVideoMuted(p.videoMuted);
     }
@@ -96,10 +100,18 @@ export function callView(session: CallSession, media: LocalMedia, onLeave: () =>
     if (state === 'connecting') translate(banner, 'state.connecting');
     else if (state === 'reconnecting') {
       translate(banner, session.everConnected ? 'state.reconnecting' : 'state.retrying', { attempt: session.reconnectAttempt, max: MAX_RECONNECT_ATTEMPTS });
-      if (session.error) banner.append(' ', translate(h('span'), errorMessageKey(session.error)));
+      if (session.error) banner.append(' ', translate(h('span'), errorMessageKey(session.error), { code: session.error }));
     } else if (state === 'connected') translate(banner, 'state.connected');
     updateSelf();
     updateParticipants();
+  };
+
+  const updateMeeting = () => {
+    title.textContent = session.title;
+    title.hidden = session.title === '';
+    // The title's tooltip shows it in full where the bar cuts it off.
+    if (session.title) title.setAttribute('title', session.title);
+    self.setRole(session.role);
   };
 
   // ---- layout
@@ -115,15 +127,23 @@ export function callView(session: CallSession, media: LocalMedia, onLeave: () =>
   const unsubscribe = [
     session.events.on('state', updateState),
     session.events.on('participants', updateParticipants),
+    session.events.on('meeting', updateMeeting),
     session.events.on('media', updateMedia),
     media.onChange(updateSelf),
   ];
   updateState();
+  updateMeeting();
 
   const el = h(
     'main',
     { class: 'call' },
-    h('header', { class: 'call-top' }, h('span', { class: 'brand-mark', 'aria-hidden': 'true' }), count, languageSwitch()),
+    h(
+      'header',
+      { class: 'call-top' },
+      h('span', { class: 'brand-mark', 'aria-hidden': 'true' }),
+      h('div', { class: 'call-heading' }, title, count),
+      languageSwitch(),
+    ),
     banner,
     alone,
     stage,

@@ -1,55 +1,124 @@
-/** `/`: what this is, and one button that creates a meeting and goes there. */
-import { CreateMeetingResponse } from '../../protocol/messages.js';
+/**
+ * `/`: what this is, and, for those who may start meetings, a title and a button that creates one
+ * and goes there as its host. Who may: whoever opened this server's host link in this browser (the
+ * key is kept in localStorage), or everyone when the server has open creation. Everyone else gets a
+ * calm explanation instead of a button that can only fail.
+ */
+import { MeetingTitle } from '../../protocol/messages.js';
+import { createMeeting, fetchInstance, type ApiFailure } from '../api.js';
 import { h } from '../dom.js';
 import { icon } from '../icons.js';
 import { translate, type MessageKey, type Params } from '../i18n/index.js';
-import { meetingPath } from '../routes.js';
+import { hostMeetingPath, type SecretStore } from '../link-secrets.js';
 import { topBar } from './top-bar.js';
 
-type CreateResult = { ok: true; meetingId: string } | { ok: false; key: MessageKey; params?: Params };
-
-export async function createMeeting(): Promise<CreateResult> {
-  let res: Response;
-  try {
-    res = await fetch('/api/meetings', { method: 'POST', credentials: 'same-origin', cache: 'no-store' });
-  } catch {
-    return { ok: false, key: 'home.error.network' };
-  }
-  if (!res.ok) {
-    const forbidden = res.status === 401 || res.status === 403;
-    return { ok: false, key: forbidden ? 'home.error.forbidden' : 'home.error.status', params: { status: res.status } };
-  }
-  try {
-    const parsed = CreateMeetingResponse.safeParse(await res.json());
-    if (parsed.success) return { ok: true, meetingId: parsed.data.meetingId };
-  } catch {
-    /* not JSON */
-  }
-  return { ok: false, key: 'home.error.response' };
+export interface HomeOptions {
+  secrets: SecretStore;
+  /** The address had a host key that was cut off or mangled. */
+  malformedHostKey?: boolean;
 }
 
-export function homeView(): HTMLElement {
+export function homeView(opts: HomeOptions): HTMLElement {
+  const { secrets } = opts;
+
+  // ---- the form (hosts)
+  const title = h('input', {
+    id: 'meeting-title',
+    name: 'title',
+    type: 'text',
+    class: 'input',
+    maxlength: 100,
+    required: true,
+    autocomplete: 'off',
+    'aria-describedby': 'meeting-title-hint',
+  });
+  const titleError = h('p', { id: 'meeting-title-error', class: 'error-message', hidden: true });
   const startLabel = translate(h('span'), 'home.start');
-  const start = h('button', { type: 'button', id: 'start-meeting', class: 'button button--primary button--large' }, icon('plus'), startLabel);
+  const start = h('button', { type: 'submit', id: 'start-meeting', class: 'button button--primary button--large' }, icon('plus'), startLabel);
+  const form = h(
+    'form',
+    { id: 'start-form', class: 'start-form', novalidate: true, hidden: true },
+    translate(h('label', { for: 'meeting-title', class: 'label' }), 'home.title.label'),
+    title,
+    translate(h('p', { id: 'meeting-title-hint', class: 'hint' }), 'home.title.hint'),
+    titleError,
+    start,
+  );
+
+  // ---- the explanation (everyone else)
+  const explanation = h(
+    'div',
+    { id: 'host-key-needed', class: 'host-key-needed', hidden: true },
+    translate(h('p'), 'home.hostKeyNeeded'),
+    translate(h('p', { class: 'fine-print' }), 'home.hostKeyNeeded.operator'),
+  );
+
+  const loading = translate(h('p', { id: 'home-loading', class: 'hint', 'aria-live': 'polite' }), 'home.loading');
   const error = h('p', { id: 'home-error', class: 'error-message', role: 'alert', hidden: true });
 
-  start.addEventListener('click', async () => {
-    start.disabled = true;
-    start.setAttribute('aria-busy', 'true');
-    translate(startLabel, 'home.starting');
-    error.hidden = true;
-    const result = await createMeeting();
-    if (result.ok) {
-      location.assign(meetingPath(result.meetingId));
+  const showError = (key: MessageKey | null, params?: Params) => {
+    error.hidden = key === null;
+    if (key) translate(error, key, params);
+  };
+  const show = (what: 'form' | 'explanation') => {
+    loading.hidden = true;
+    form.hidden = what !== 'form';
+    explanation.hidden = what !== 'explanation';
+  };
+  /** With a stored key: the form at once. Without: ask the server whether anyone may create. */
+  const decide = async () => {
+    if (secrets.hostKey()) return show('form');
+    const instance = await fetchInstance();
+    // If the server can't be asked, offer the form: creating will then say what is wrong.
+    show(!instance.ok || instance.info.openCreation ? 'form' : 'explanation');
+  };
+
+  const showTitleError = (key: MessageKey | null) => {
+    titleError.hidden = key === null;
+    if (key) translate(titleError, key);
+    title.setAttribute('aria-invalid', String(key !== null));
+    title.setAttribute('aria-describedby', key ? 'meeting-title-error meeting-title-hint' : 'meeting-title-hint');
+  };
+  title.addEventListener('input', () => {
+    if (!titleError.hidden) showTitleError(null);
+  });
+
+  const setBusy = (busy: boolean) => {
+    start.disabled = busy;
+    if (busy) start.setAttribute('aria-busy', 'true');
+    else start.removeAttribute('aria-busy');
+    translate(startLabel, busy ? 'home.starting' : 'home.start');
+  };
+
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    if (start.disabled) return;
+    const parsed = MeetingTitle.safeParse(title.value);
+    if (!parsed.success) {
+      showTitleError(title.value.trim() === '' ? 'home.title.empty' : 'home.title.invalid');
+      title.focus();
       return;
     }
-    translate(error, result.key, result.params);
-    error.hidden = false;
-    start.disabled = false;
-    start.removeAttribute('aria-busy');
-    translate(startLabel, 'home.start');
-    start.focus();
+    showError(null);
+    setBusy(true);
+    const result = await createMeeting(parsed.data, secrets.hostKey());
+    if (result.ok) {
+      // The host secret rides in the fragment; the pre-join page keeps it and strips it at once.
+      location.assign(hostMeetingPath(result.meetingId, result.hostSecret));
+      return;
+    }
+    setBusy(false);
+    const [key, params] = failureMessage(result);
+    showError(key, params);
+    if (result.kind === 'unauthorized') {
+      secrets.forgetHostKey();
+      await decide();
+    }
+    if (!form.hidden) start.focus();
   });
+
+  if (opts.malformedHostKey) showError('home.error.hostKeyMalformed');
+  void decide();
 
   return h(
     'div',
@@ -61,9 +130,32 @@ export function homeView(): HTMLElement {
       h('div', { class: 'home-mark', 'aria-hidden': 'true' }, icon('camera', 'icon icon--large')),
       translate(h('h1', { class: 'home-title' }), 'app.name'),
       translate(h('p', { class: 'lead' }), 'home.lead'),
-      start,
+      loading,
+      form,
       error,
+      explanation,
       translate(h('p', { class: 'fine-print' }), 'home.privacy', { host: location.host }),
     ),
   );
+}
+
+function failureMessage(failure: ApiFailure): [MessageKey, Params?] {
+  switch (failure.kind) {
+    case 'network':
+      return ['home.error.network'];
+    case 'unauthorized':
+      return ['home.error.hostKeyInvalid'];
+    case 'forbidden':
+      return ['home.error.forbidden', { status: failure.status }];
+    case 'rate-limited':
+      return failure.retryAfterSeconds === null
+        ? ['home.error.rateLimitedLater']
+        : ['home.error.rateLimited', { seconds: failure.retryAfterSeconds }];
+    case 'response':
+      return ['home.error.response'];
+    case 'not-found':
+      return ['home.error.status', { status: 404 }];
+    case 'status':
+      return ['home.error.status', { status: failure.status }];
+  }
 }

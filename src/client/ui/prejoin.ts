@@ -1,6 +1,7 @@
 /**
- * `/m/<id>` before joining: name, camera preview, mute choices, where you are joining, invite link.
- * Joining is always possible, also without camera or microphone.
+ * `/m/<id>` before joining: the meeting's title, name, camera preview, mute choices, where you are
+ * joining, invite link(s). Joining is always possible, also without camera or microphone. Hosts (who
+ * came with the host link) are told so and can copy both the guest link and their host link.
  */
 import { DisplayName } from '../../protocol/messages.js';
 import { h } from '../dom.js';
@@ -8,13 +9,17 @@ import { icon } from '../icons.js';
 import { translate, translateAttr, type MessageKey } from '../i18n/index.js';
 import type { LocalMedia, MediaProblem } from '../media/local-media.js';
 import { load } from '../storage.js';
-import { copyInviteLink } from './invite.js';
+import { copyHostLink, copyInviteLink } from './invite.js';
 import { mediaToggle } from './media-toggles.js';
 import { initials } from './tile.js';
 import { topBar } from './top-bar.js';
 
 export interface PrejoinOptions {
   meetingId: string;
+  /** From `GET /api/meetings/<id>`; null when it could not be fetched. */
+  title: string | null;
+  /** Set when joining as host. */
+  hostSecret: string | null;
   media: LocalMedia;
   onJoin(name: string): void;
 }
@@ -77,8 +82,7 @@ export function prejoinView(opts: PrejoinOptions): { el: HTMLElement; dispose():
     nameError,
     join,
   );
-  const copy = h('button', { type: 'button', id: 'copy-link', class: 'button button--secondary' }, icon('link'), translate(h('span'), 'controls.copyLink'));
-  copy.addEventListener('click', () => void copyInviteLink(opts.meetingId));
+  const share = shareSection(opts.meetingId, opts.hostSecret);
 
   const showNameError = (key: MessageKey | null) => {
     nameError.hidden = key === null;
@@ -135,11 +139,12 @@ export function prejoinView(opts: PrejoinOptions): { el: HTMLElement; dispose():
     h(
       'section',
       { class: 'prejoin-details' },
-      translate(h('h1', { class: 'prejoin-title' }), 'prejoin.heading'),
+      ...heading(opts.title),
+      opts.hostSecret ? translate(h('p', { id: 'host-notice', class: 'host-notice' }), 'prejoin.hostNotice') : null,
       translate(h('p', { id: 'joining-origin', class: 'origin' }), 'prejoin.origin', { origin: location.origin }),
       translate(h('p', { id: 'meeting-id', class: 'meeting-id' }), 'prejoin.meetingId', { id: opts.meetingId }),
       form,
-      copy,
+      share,
     ),
   );
   const el = h('div', { class: 'page' }, topBar(), main);
@@ -150,6 +155,48 @@ export function prejoinView(opts: PrejoinOptions): { el: HTMLElement; dispose():
       video.srcObject = null;
     },
   };
+}
+
+/** The meeting's title as the heading (typed by its host: text only), or the generic one. */
+function heading(title: string | null): HTMLElement[] {
+  if (title === null || title.trim() === '') {
+    return [translate(h('h1', { id: 'meeting-title-display', class: 'prejoin-title' }), 'prejoin.heading')];
+  }
+  return [
+    translate(h('p', { class: 'prejoin-eyebrow' }), 'prejoin.heading'),
+    h('h1', { id: 'meeting-title-display', class: 'prejoin-title' }, title),
+  ];
+}
+
+/**
+ * Who to send which link: guests get one button; hosts a guest link and, with a warning, their host
+ * link. Each button sits with the sentence that tells what its link is for.
+ */
+function shareSection(meetingId: string, hostSecret: string | null): HTMLElement {
+  const copy = h(
+    'button',
+    { type: 'button', id: 'copy-link', class: 'button button--secondary', 'aria-describedby': 'share-hint' },
+    icon('link'),
+    translate(h('span'), hostSecret ? 'prejoin.copyGuestLink' : 'controls.copyLink'),
+  );
+  copy.addEventListener('click', () => void copyInviteLink(meetingId, hostSecret ? 'controls.guestLinkCopied' : 'controls.linkCopied'));
+  const guest = h('div', { class: 'share-item' }, copy, translate(h('p', { id: 'share-hint', class: 'hint' }), 'prejoin.shareHint'));
+  if (!hostSecret) return h('div', { class: 'share' }, guest);
+
+  const copyHost = h(
+    'button',
+    { type: 'button', id: 'copy-host-link', class: 'button button--secondary', 'aria-describedby': 'host-link-warning' },
+    icon('key'),
+    translate(h('span'), 'prejoin.copyHostLink'),
+  );
+  copyHost.addEventListener('click', () => void copyHostLink(meetingId, hostSecret));
+  const host = h(
+    'div',
+    { class: 'share-item' },
+    copyHost,
+    translate(h('p', { id: 'host-link-warning', class: 'hint host-link-warning' }), 'prejoin.hostLinkWarning'),
+  );
+  return h('div', { class: 'share' }, guest, host);
 }
 
 /**

@@ -3,10 +3,16 @@ import type { ErrorCode } from '../../protocol/messages.js';
 import type { MessageKey } from '../i18n/index.js';
 
 const KEYS: Record<ErrorCode, MessageKey> = {
+  // Also a wrong or expired host link: the server gives one answer for all of them.
   'meeting-not-found': 'error.meetingNotFound',
   'meeting-full': 'error.meetingFull',
+  'meeting-locked': 'error.meetingLocked',
+  'password-required': 'error.passwordRequired',
   'media-failed': 'error.mediaFailed',
+  // Final (recoverable: false) only when joining was refused after too many failed attempts.
   'rate-limited': 'error.rateLimited',
+  forbidden: 'error.forbidden',
+  'no-such-participant': 'error.noSuchParticipant',
   internal: 'error.internal',
   'bad-json': 'error.protocol',
   'unknown-type': 'error.protocol',
@@ -17,4 +23,9 @@ const KEYS: Record<ErrorCode, MessageKey> = {
 
 export function errorMessageKey(code: ErrorCode): MessageKey {
   return KEYS[code];
+}
+
+/** The heading of the end screen after a final error. */
+export function errorTitleKey(code: ErrorCode | null): MessageKey {
+  return code === 'meeting-not-found' ? 'error.meetingNotFound.title' : 'state.failed.title';
 }

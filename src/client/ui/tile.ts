@@ -1,7 +1,9 @@
 /**
- * One participant's tile: video, name, muted-microphone icon, and an initials avatar when there is
- * no picture. `data-participant-id` names the participant; the local tile has `data-local="true"`.
+ * One participant's tile: video, name, muted-microphone icon, a role badge for hosts and moderators,
+ * and an initials avatar when there is no picture. `data-participant-id` names the participant; the
+ * local tile has `data-local="true"`.
  */
+import type { Role } from '../../protocol/messages.js';
 import { h } from '../dom.js';
 import { icon } from '../icons.js';
 import { translate, translateAttr } from '../i18n/index.js';
@@ -12,6 +14,8 @@ export class Tile {
   private readonly avatar: HTMLElement;
   private readonly label: HTMLElement;
   private readonly micOff: HTMLElement;
+  private readonly badge: HTMLElement;
+  private role: Role | null = null;
   private videoTrack: MediaStreamTrack | null = null;
   private videoMuted = false;
   private name = '';
@@ -26,12 +30,13 @@ export class Tile {
     this.micOff = h('span', { class: 'tile-mic-off', role: 'img', hidden: true }, icon('micOff', 'icon icon--small'));
     translateAttr(this.micOff, 'aria-label', 'call.micMuted');
     translateAttr(this.micOff, 'title', 'call.micMuted');
+    this.badge = h('span', { class: 'tile-role', hidden: true });
     this.el = h(
       'figure',
       { class: 'tile tile--no-video', 'data-participant-id': participantId, ...(local ? { 'data-local': 'true' } : {}) },
       this.video,
       this.avatar,
-      h('figcaption', { class: 'tile-caption' }, this.micOff, this.label),
+      h('figcaption', { class: 'tile-caption' }, this.micOff, this.label, this.badge),
     );
   }
 
@@ -46,6 +51,16 @@ export class Tile {
     else this.label.textContent = name;
     this.avatar.textContent = initials(name);
     this.el.style.setProperty('--avatar-hue', String(hue(name)));
+  }
+
+  /** Hosts get a "Host" badge, moderators a "Moderator" one; guests none. */
+  setRole(role: Role | null): void {
+    if (role === this.role) return;
+    this.role = role;
+    this.badge.className = `tile-role${role === 'host' || role === 'moderator' ? ` tile-role-${role}` : ''}`;
+    this.badge.hidden = role !== 'host' && role !== 'moderator';
+    if (role === 'host') translate(this.badge, 'call.role.host');
+    else if (role === 'moderator') translate(this.badge, 'call.role.moderator');
   }
 
   setAudioMuted(muted: boolean): void {

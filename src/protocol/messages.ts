@@ -64,6 +64,8 @@ export const ParticipantInfo = z.object({
   role: Role,
   audioMuted: z.boolean(),
   videoMuted: z.boolean(),
+  /** Came in with a personal invitation: the name is the one the host gave, not self-chosen. */
+  verified: z.boolean().default(false),
 });
 export type ParticipantInfo = z.infer<typeof ParticipantInfo>;
 
@@ -84,6 +86,8 @@ export const JoinMessage = z.object({
   deviceToken: LinkSecret.optional(),
   /** The meeting password, when it has one (hosts with a valid host secret don't need it). */
   password: z.string().max(256).optional(),
+  /** The token from a personal invitation link's fragment. */
+  inviteToken: LinkSecret.optional(),
 });
 export const LeaveMessage = z.object({ type: z.literal('leave') });
 export const AnswerMessage = z.object({ type: z.literal('answer'), sdp: Sdp });
@@ -113,6 +117,15 @@ export const SetLockMessage = z.object({ type: z.literal('set-lock'), locked: z.
 export const SetLobbyMessage = z.object({ type: z.literal('set-lobby'), enabled: z.boolean() });
 export const SetRoleMessage = z.object({ type: z.literal('set-role'), ...Target, role: z.enum(['moderator', 'guest']) });
 export const EndMeetingMessage = z.object({ type: z.literal('end-meeting') });
+/** A personal invitation bound to `name`; its link is shown once, to the moderator who made it. */
+export const CreateInviteMessage = z.object({
+  type: z.literal('create-invite'),
+  name: DisplayName,
+  singleUse: z.boolean().default(false),
+  /** Hours until the link stops working; none: it works as long as the meeting exists. */
+  expiresInHours: z.number().int().min(1).max(24 * 365).optional(),
+});
+export const RevokeInviteMessage = z.object({ type: z.literal('revoke-invite'), inviteId: z.string().min(1).max(64) });
 /** Set (or with null, remove) the meeting password. */
 export const SetPasswordMessage = z.object({ type: z.literal('set-password'), password: z.string().min(4).max(256).nullable() });
 
@@ -135,6 +148,8 @@ export const ClientMessage = z.discriminatedUnion('type', [
   SetRoleMessage,
   EndMeetingMessage,
   SetPasswordMessage,
+  CreateInviteMessage,
+  RevokeInviteMessage,
 ]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
 export type ClientMessageType = ClientMessage['type'];
@@ -226,6 +241,21 @@ export const MutedByModeratorMessage = z.object({ type: z.literal('muted-by-mode
 export const UnmuteRequestMessage = z.object({ type: z.literal('unmute-request'), participantId: ParticipantId, kind: MediaKind });
 /** To a participant: you may unmute this kind again. */
 export const UnmuteAllowedMessage = z.object({ type: z.literal('unmute-allowed'), kind: MediaKind });
+export const InviteInfo = z.object({
+  id: z.string(),
+  name: z.string(),
+  singleUse: z.boolean(),
+  used: z.boolean(),
+  revoked: z.boolean(),
+  /** Epoch milliseconds, or null for no expiry. */
+  expiresAt: z.number().nullable(),
+});
+export type InviteInfo = z.infer<typeof InviteInfo>;
+/** To moderators: the meeting's personal invitations (never their tokens). */
+export const InvitesMessage = z.object({ type: z.literal('invites'), invites: z.array(InviteInfo) });
+/** To the moderator who made it: the invitation's token, for building its link. Sent once. */
+export const InviteCreatedMessage = z.object({ type: z.literal('invite-created'), invite: InviteInfo, token: LinkSecret });
+
 export const RoleChangedMessage = z.object({ type: z.literal('role-changed'), participantId: ParticipantId, role: Role });
 
 export const ErrorCode = z.enum([
@@ -277,6 +307,8 @@ export const ServerMessage = z.discriminatedUnion('type', [
   UnmuteRequestMessage,
   UnmuteAllowedMessage,
   RoleChangedMessage,
+  InvitesMessage,
+  InviteCreatedMessage,
   ErrorMessage,
 ]);
 export type ServerMessage = z.infer<typeof ServerMessage>;
@@ -313,6 +345,7 @@ export type MeetingPublicInfo = z.infer<typeof MeetingPublicInfo>;
 /** Fragment keys: secrets travel only after `#`, so they never reach server logs or Referer headers. */
 export const FRAGMENT_HOST_KEY = 'hostkey';
 export const FRAGMENT_HOST_SECRET = 'host';
+export const FRAGMENT_INVITE = 'invite';
 
 /** WebSocket path for signaling. */
 export const SIGNALING_PATH = '/ws';

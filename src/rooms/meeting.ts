@@ -25,6 +25,8 @@ export interface Participant {
   readonly id: string;
   readonly name: string;
   role: Role;
+  /** Set when they came with a personal invitation (their name is the one the host gave). */
+  readonly inviteId: string | undefined;
   audioMuted: boolean;
   videoMuted: boolean;
   readonly deviceToken: string | undefined;
@@ -49,6 +51,8 @@ export interface EntryRequest {
   audioMuted: boolean;
   videoMuted: boolean;
   deviceToken: string | undefined;
+  /** A personal invitation's id: the invitee skips the lobby (not the lock). */
+  inviteId?: string | undefined;
 }
 
 export type RefusalReason = 'meeting-full' | 'locked' | 'denied' | 'banned' | 'ended';
@@ -107,7 +111,7 @@ export class Meeting {
       if (this.locked) return { kind: 'refused', reason: 'locked' };
       const until = req.deviceToken ? this.deniedUntil.get(req.deviceToken) : undefined;
       if (until !== undefined && until > this.now()) return { kind: 'refused', reason: 'denied' };
-      if (this.lobbyEnabled) {
+      if (this.lobbyEnabled && req.inviteId === undefined) {
         const knocker: Knocker = { id, name: req.name, deviceToken: req.deviceToken, audioMuted: req.audioMuted, videoMuted: req.videoMuted };
         this.lobby.set(id, knocker);
         return { kind: 'waiting', knocker };
@@ -324,6 +328,7 @@ export class Meeting {
       id,
       name: req.name,
       role: req.role,
+      inviteId: req.inviteId,
       audioMuted: req.audioMuted,
       videoMuted: req.videoMuted,
       deviceToken: req.deviceToken,
@@ -359,5 +364,5 @@ function setMutedFlag(p: Participant, kind: MediaKind, muted: boolean): boolean 
 }
 
 export function toInfo(p: Participant): ParticipantInfo {
-  return { id: p.id, name: p.name, role: p.role, audioMuted: p.audioMuted, videoMuted: p.videoMuted };
+  return { id: p.id, name: p.name, role: p.role, audioMuted: p.audioMuted, videoMuted: p.videoMuted, verified: p.inviteId !== undefined };
 }

@@ -7,6 +7,7 @@ import { HARD_MAX_MESSAGE_BYTES, SIGNALING_PATH } from '../protocol/messages.js'
 import { ClientKeys, Throttle } from '../security/throttle.js';
 import { MediaPlane } from '../sfu/media-plane.js';
 import { openDatabase } from '../store/database.js';
+import { InviteStore } from '../store/invite-store.js';
 import { MeetingStore } from '../store/meeting-store.js';
 import { SettingsStore } from '../store/settings-store.js';
 import { clientAddress } from './client-address.js';
@@ -24,7 +25,7 @@ const config = loadConfig();
 const log = createLogger(config.logLevel);
 const db = openDatabase(config.dataDir);
 const settings = new SettingsStore(db);
-const directory = new MeetingDirectory(new MeetingStore(db), {
+const directory = new MeetingDirectory(new MeetingStore(db), new InviteStore(db), {
   maxParticipants: config.maxParticipants,
   denyCooldownMs: 10 * 60_000,
   ttlMs: config.meetingTtlDays * DAY_MS,

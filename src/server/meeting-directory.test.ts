@@ -1,15 +1,17 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { openDatabase } from '../store/database.js';
+import { InviteStore } from '../store/invite-store.js';
 import { MeetingStore } from '../store/meeting-store.js';
 import { MeetingDirectory } from './meeting-directory.js';
 
-function directory(now: { t: number }) {
+function directory(now: { t: number }, ttlMs = 1000) {
   let n = 0;
-  return new MeetingDirectory(new MeetingStore(openDatabase(':memory:')), {
+  const db = openDatabase(':memory:');
+  return new MeetingDirectory(new MeetingStore(db), new InviteStore(db), {
     maxParticipants: 5,
     denyCooldownMs: 1000,
-    ttlMs: 1000,
+    ttlMs,
     newId: () => `meeting-${n++}`.padEnd(22, 'x'),
     now: () => now.t,
   });
@@ -76,4 +78,18 @@ test('expired meetings are gone, and purged from the store', async () => {
   assert.equal(await d.enter(meetingId, { hostSecret }), 'not-found');
   assert.equal(d.purgeExpired(), 1);
   assert.equal(d.purgeExpired(), 0);
+});
+
+test('an invitation expires, and its token is bound to its meeting', async () => {
+  const clock = { t: 0 };
+  const d = directory(clock, 10 * 3_600_000);
+  const a = await d.create({ title: 'A', lobby: true });
+  const b = await d.create({ title: 'B', lobby: true });
+  const { token } = d.createInvite(a.meetingId, { name: 'Ina', singleUse: false, expiresInHours: 1 });
+  assert.equal(await d.enter(b.meetingId, { inviteToken: token }), 'not-found');
+  const r = await d.enter(a.meetingId, { inviteToken: token });
+  assert.ok(typeof r !== 'string' && r.invite?.name === 'Ina');
+  clock.t = 3_600_000; // one hour later (the meetings themselves expire later)
+  assert.ok(d.describe(a.meetingId));
+  assert.equal(await d.enter(a.meetingId, { inviteToken: token }), 'not-found');
 });

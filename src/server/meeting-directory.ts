@@ -3,10 +3,11 @@
  * host-secret hash, expiry); the live, in-memory Meeting (participants) exists while anyone is in it.
  * An unknown id, an expired meeting and a wrong host secret all give the same answer: undefined.
  */
-import type { Role } from '../protocol/messages.js';
+import type { InviteInfo, Role } from '../protocol/messages.js';
 import { Meeting } from '../rooms/meeting.js';
 import { hashPassword, verifyPassword } from '../security/passwords.js';
 import { hashSecret, newSecret, secretMatches } from '../security/secrets.js';
+import type { InviteStore, StoredInvite } from '../store/invite-store.js';
 import type { MeetingStore } from '../store/meeting-store.js';
 
 export interface DirectoryOptions {
@@ -23,6 +24,7 @@ export class MeetingDirectory {
 
   constructor(
     private readonly store: MeetingStore,
+    private readonly invites: InviteStore,
     private readonly options: DirectoryOptions,
   ) {
     this.now = options.now ?? Date.now;
@@ -58,14 +60,21 @@ export class MeetingDirectory {
    */
   async enter(
     meetingId: string,
-    credentials: { hostSecret?: string | undefined; password?: string | undefined },
-  ): Promise<{ meeting: Meeting; role: Role } | 'not-found' | 'password'> {
+    credentials: { hostSecret?: string | undefined; password?: string | undefined; inviteToken?: string | undefined },
+  ): Promise<{ meeting: Meeting; role: Role; invite?: { id: string; name: string } } | 'not-found' | 'password'> {
     const stored = this.store.get(meetingId, this.now());
     if (!stored) return 'not-found';
     let role: Role = 'guest';
+    let invite: { id: string; name: string } | undefined;
     if (credentials.hostSecret !== undefined) {
       if (!secretMatches(credentials.hostSecret, stored.hostSecretHash)) return 'not-found';
       role = 'host';
+    } else if (credentials.inviteToken !== undefined) {
+      // A personal invitation is its own credential (no password needed); a revoked, expired or used
+      // one looks like a wrong link.
+      const found = this.invites.byTokenHash(meetingId, hashSecret(credentials.inviteToken));
+      if (!found || !this.usable(found) || (found.singleUse && !this.invites.markUsed(found.id))) return 'not-found';
+      invite = { id: found.id, name: found.name };
     } else if (stored.passwordHash !== null) {
       if (!credentials.password || !(await verifyPassword(credentials.password, stored.passwordHash))) return 'password';
     }
@@ -81,7 +90,36 @@ export class MeetingDirectory {
       });
       this.live.set(meetingId, meeting);
     }
-    return { meeting, role };
+    return invite ? { meeting, role, invite } : { meeting, role };
+  }
+
+  /** Creates a personal invitation; its token is returned once and only its hash is kept. */
+  createInvite(meetingId: string, settings: { name: string; singleUse: boolean; expiresInHours?: number | undefined }): { invite: InviteInfo; token: string } {
+    const token = newSecret();
+    const now = this.now();
+    const stored = {
+      id: this.options.newId(),
+      meetingId,
+      name: settings.name,
+      singleUse: settings.singleUse,
+      createdAt: now,
+      expiresAt: settings.expiresInHours === undefined ? null : now + settings.expiresInHours * 3_600_000,
+    };
+    this.invites.insert(stored, hashSecret(token));
+    return { invite: inviteInfo({ ...stored, used: false, revoked: false }), token };
+  }
+
+  listInvites(meetingId: string): InviteInfo[] {
+    return this.invites.list(meetingId).map(inviteInfo);
+  }
+
+  /** Returns false when the meeting has no such invitation. */
+  revokeInvite(meetingId: string, inviteId: string): boolean {
+    return this.invites.revoke(meetingId, inviteId);
+  }
+
+  private usable(invite: StoredInvite): boolean {
+    return !invite.revoked && (invite.expiresAt === null || invite.expiresAt > this.now()) && !(invite.singleUse && invite.used);
   }
 
   async setPassword(meetingId: string, password: string | null): Promise<void> {
@@ -114,4 +152,8 @@ export class MeetingDirectory {
     }
     return this.store.deleteExpired(now);
   }
+}
+
+function inviteInfo(i: StoredInvite): InviteInfo {
+  return { id: i.id, name: i.name, singleUse: i.singleUse, used: i.used, revoked: i.revoked, expiresAt: i.expiresAt };
 }

@@ -134,6 +134,8 @@ export class MeetingSession {
         const r = m.kick(by, msg.participantId, msg.ban);
         if (!r.ok) return this.refuse(member, msg.type, r.error);
         this.departed(msg.participantId);
+        // A kicked invitee's personal link stops working too.
+        if (r.target.inviteId && this.directory.revokeInvite(m.id, r.target.inviteId)) this.invitesChanged();
         this.log.info({ meeting: logTag(m.id), participant: logTag(msg.participantId), ban: msg.ban }, 'kicked');
         return this.remove(msg.participantId, msg.ban ? 'banned' : 'kicked');
       }
@@ -177,12 +179,23 @@ export class MeetingSession {
         await this.directory.setPassword(m.id, msg.password);
         return this.stateChanged();
       }
+      case 'create-invite': {
+        if (!m.isModerator(by)) return this.refuse(member, msg.type, 'forbidden');
+        const { invite, token } = this.directory.createInvite(m.id, msg);
+        member.send({ type: 'invite-created', invite, token });
+        return this.invitesChanged();
+      }
+      case 'revoke-invite': {
+        if (!m.isModerator(by)) return this.refuse(member, msg.type, 'forbidden');
+        if (!this.directory.revokeInvite(m.id, msg.inviteId)) return this.refuse(member, msg.type, 'no-such-participant');
+        return this.invitesChanged();
+      }
       case 'set-role': {
         const r = m.setRole(by, msg.participantId, msg.role);
         if (!r.ok) return this.refuse(member, msg.type, r.error);
         if (!r.changed) return;
         this.toJoined({ type: 'role-changed', participantId: msg.participantId, role: msg.role });
-        if (msg.role === 'moderator') this.sendKnocks(msg.participantId);
+        if (msg.role === 'moderator') this.sendModeratorView(msg.participantId);
         return;
       }
       case 'end-meeting': {
@@ -213,7 +226,7 @@ export class MeetingSession {
     });
     this.toJoined({ type: 'participant-joined', participant: toInfo(participant) }, participant.id);
     this.log.info({ meeting: logTag(this.meeting.id), participant: logTag(participant.id), size: this.meeting.size }, 'joined');
-    if (this.meeting.isModerator(participant.id)) this.sendKnocks(participant.id);
+    if (this.meeting.isModerator(participant.id)) this.sendModeratorView(participant.id);
 
     const router = this.media.routerFor(this.meeting.id);
     router.addPeer(participant.id, {
@@ -263,9 +276,16 @@ export class MeetingSession {
     this.toJoined({ type: 'meeting-state', state: this.meeting.state() });
   }
 
-  private sendKnocks(moderatorId: string): void {
+  /** What a (new) moderator needs to see: who is waiting, and the personal invitations. */
+  private sendModeratorView(moderatorId: string): void {
     const member = this.members.get(moderatorId);
-    for (const k of this.meeting.knockers()) member?.send({ type: 'knock', knocker: { id: k.id, name: k.name } });
+    if (!member) return;
+    for (const k of this.meeting.knockers()) member.send({ type: 'knock', knocker: { id: k.id, name: k.name } });
+    member.send({ type: 'invites', invites: this.directory.listInvites(this.meeting.id) });
+  }
+
+  private invitesChanged(): void {
+    this.toModerators({ type: 'invites', invites: this.directory.listInvites(this.meeting.id) });
   }
 
   private refuse(member: Member, inReplyTo: string, error: ModerationError): void {

@@ -187,3 +187,58 @@ test('a promoted moderator sees the lobby and can admit; the lobby never admits 
   pupil.close();
   last.close();
 });
+
+test('personal invitations: bound name, verified, skip the lobby; single-use, revocable, and revoked by a kick', async () => {
+  const { meetingId, hostSecret } = await createMeeting(server);
+  const { host } = await hostIn(meetingId, hostSecret);
+  const initial = await host.next('invites');
+  assert.deepEqual(initial.invites, []);
+
+  host.send({ type: 'create-invite', name: 'Ina Schmidt', singleUse: true });
+  const { invite, token } = await host.next('invite-created');
+  assert.equal(invite.name, 'Ina Schmidt');
+  assert.deepEqual((await host.next('invites')).invites.map((i) => i.name), ['Ina Schmidt']);
+
+  // The invitee enters directly, under the name the host gave, marked as verified.
+  const ina = await SignalingClient.connect(server.url);
+  ina.send({ type: 'join', meetingId, name: 'Somebody else', inviteToken: token });
+  const welcome = await ina.next('welcome');
+  const joined = await host.next('participant-joined');
+  assert.deepEqual([joined.participant.name, joined.participant.verified], ['Ina Schmidt', true]);
+  assert.equal(joined.participant.id, welcome.participantId);
+
+  // Single use: the same link does not work twice; it answers like any wrong link.
+  const twice = await SignalingClient.connect(server.url);
+  twice.send({ type: 'join', meetingId, name: 'Copycat', inviteToken: token });
+  assert.equal((await twice.next('error')).code, 'meeting-not-found');
+
+  // A reusable invitation stops working when revoked, and when its holder is kicked.
+  host.send({ type: 'create-invite', name: 'Rex' });
+  const rex = await host.next('invite-created');
+  await host.next('invites');
+  const rexIn = await SignalingClient.connect(server.url);
+  rexIn.send({ type: 'join', meetingId, name: 'Rex', inviteToken: rex.token });
+  const rexWelcome = await rexIn.next('welcome');
+  host.send({ type: 'kick', participantId: rexWelcome.participantId, ban: false });
+  await rexIn.next('removed');
+  const revokedList = (await host.next('invites')).invites;
+  assert.equal(revokedList.find((i) => i.id === rex.invite.id)?.revoked, true);
+  const rexAgain = await SignalingClient.connect(server.url);
+  rexAgain.send({ type: 'join', meetingId, name: 'Rex', inviteToken: rex.token });
+  assert.equal((await rexAgain.next('error')).code, 'meeting-not-found');
+
+  host.send({ type: 'create-invite', name: 'Pia' });
+  const pia = await host.next('invite-created');
+  await host.next('invites');
+  host.send({ type: 'revoke-invite', inviteId: pia.invite.id });
+  await host.next('invites');
+  const piaIn = await SignalingClient.connect(server.url);
+  piaIn.send({ type: 'join', meetingId, name: 'Pia', inviteToken: pia.token });
+  assert.equal((await piaIn.next('error')).code, 'meeting-not-found');
+
+  // Guests can't make invitations.
+  ina.send({ type: 'create-invite', name: 'Friend' });
+  assert.equal((await ina.next('error')).code, 'forbidden');
+  host.close();
+  ina.close();
+});

@@ -149,7 +149,7 @@ export class SignalingServer {
       return;
     }
     // One answer for an unknown meeting, an expired one, and a wrong host link: nothing to enumerate.
-    const entry = await this.deps.directory.enter(msg.meetingId, { hostSecret: msg.hostSecret, password: msg.password });
+    const entry = await this.deps.directory.enter(msg.meetingId, { hostSecret: msg.hostSecret, password: msg.password, inviteToken: msg.inviteToken });
     if (entry === 'not-found') {
       this.deps.joinThrottle.fail(conn.clientKey);
       conn.error('meeting-not-found', 'this meeting does not exist, or the link is not valid', msg.type, false);
@@ -175,7 +175,9 @@ export class SignalingServer {
     const session = this.sessionFor(entry.meeting);
     conn.session = session;
     session.enter(conn, {
-      name: msg.name,
+      // An invitee's name is the one the host gave, whatever was typed.
+      name: entry.invite?.name ?? msg.name,
+      inviteId: entry.invite?.id,
       role: entry.role,
       audioMuted: msg.audioMuted,
       videoMuted: msg.videoMuted,

@@ -21,6 +21,18 @@ const MIGRATIONS: string[] = [
    CREATE TABLE settings (key TEXT PRIMARY KEY, value BLOB NOT NULL) STRICT;`,
   `ALTER TABLE meetings ADD COLUMN password_hash TEXT;
    ALTER TABLE meetings ADD COLUMN lobby_enabled INTEGER NOT NULL DEFAULT 1;`,
+  `CREATE TABLE invites (
+     id TEXT PRIMARY KEY,
+     meeting_id TEXT NOT NULL REFERENCES meetings (id) ON DELETE CASCADE,
+     name TEXT NOT NULL,
+     token_hash BLOB NOT NULL UNIQUE,
+     single_use INTEGER NOT NULL,
+     used INTEGER NOT NULL DEFAULT 0,
+     revoked INTEGER NOT NULL DEFAULT 0,
+     created_at INTEGER NOT NULL,
+     expires_at INTEGER
+   ) STRICT;
+   CREATE INDEX invites_meeting ON invites (meeting_id);`,
 ];
 
 /** Opens (creating if needed) `<dataDir>/confab.db`; `:memory:` for tests. */

@@ -16,8 +16,9 @@ export function privacyPage({ meetingTtlDays }: PrivacyFacts): string {
 <h2>Stored on disk (SQLite file in the server's data directory)</h2>
 <ul>
 <li>For each meeting: its random id, its title, a SHA-256 hash of the host secret, a scrypt hash of the password if one is set, whether the lobby is on, and when it was created. A meeting and all of this are deleted ${escape(days)} days after creation.</li>
+<li>For personal invitations: the invitee's name as the host typed it, a SHA-256 hash of the link's token, whether it is single-use, used or revoked, and when it expires. Deleted with the meeting.</li>
 <li>For the server: a SHA-256 hash of the host key.</li>
-<li>Nothing about participants: no names, no addresses, no times of joining, no chat, no recordings.</li>
+<li>Nothing about participants themselves: no names they typed, no addresses, no times of joining, no chat, no recordings.</li>
 </ul>
 <h2>Held in memory only, while needed</h2>
 <ul>
@@ -38,8 +39,9 @@ export function privacyPage({ meetingTtlDays }: PrivacyFacts): string {
 <h2>Auf der Festplatte (SQLite-Datei im Datenverzeichnis des Servers)</h2>
 <ul>
 <li>Pro Besprechung: ihre zufällige Kennung, ihr Titel, ein SHA-256-Hash des Moderationsschlüssels, ein scrypt-Hash des Passworts (falls gesetzt), ob der Warteraum an ist, und wann sie angelegt wurde. Eine Besprechung wird mit all dem ${escape(days)} Tage nach dem Anlegen gelöscht.</li>
+<li>Für persönliche Einladungen: der Name der eingeladenen Person, wie der Host ihn eingegeben hat, ein SHA-256-Hash des Link-Tokens, ob sie einmalig, benutzt oder widerrufen ist, und wann sie abläuft. Gelöscht mit der Besprechung.</li>
 <li>Für den Server: ein SHA-256-Hash des Host-Schlüssels.</li>
-<li>Nichts über Teilnehmende: keine Namen, keine Adressen, keine Beitrittszeiten, kein Chat, keine Aufnahmen.</li>
+<li>Nichts über die Teilnehmenden selbst: keine selbst eingegebenen Namen, keine Adressen, keine Beitrittszeiten, kein Chat, keine Aufnahmen.</li>
 </ul>
 <h2>Nur im Arbeitsspeicher, solange nötig</h2>
 <ul>

@@ -322,6 +322,8 @@ export type MessageOf<U extends { type: string }, T extends U['type']> = Extract
 export const InstanceInfo = z.object({
   /** True when anyone may create meetings; otherwise a host key (from a host link) is required. */
   openCreation: z.boolean(),
+  /** Who runs this server (e.g. a school), shown on the pre-join screen; set by the operator. */
+  organization: z.string().nullable().default(null),
 });
 export type InstanceInfo = z.infer<typeof InstanceInfo>;
 

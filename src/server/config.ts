@@ -16,6 +16,8 @@ export const ConfigSchema = z
     /** Where the built client lives. */
     clientDir: z.string().default('dist/client'),
     maxParticipants: z.coerce.number().int().min(2).max(500).default(100),
+    /** Who runs this server (e.g. "Gymnasium Musterstadt"), shown to people before they join. */
+    organization: z.string().min(1).max(100).optional(),
     /** Where the SQLite file lives (meetings and instance settings; nothing about participants). */
     dataDir: z.string().default('data'),
     /** Let anyone create meetings (rate-limited per client) instead of only holders of the host key. */
@@ -80,6 +82,7 @@ function fromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
     maxParticipants: env.CONFAB_MAX_PARTICIPANTS,
     heartbeatSeconds: env.CONFAB_HEARTBEAT_SECONDS,
     dataDir: env.CONFAB_DATA_DIR,
+    organization: env.CONFAB_ORGANIZATION,
     openCreation: env.CONFAB_OPEN_CREATION,
     meetingTtlDays: env.CONFAB_MEETING_TTL_DAYS,
     publicUrl: env.CONFAB_PUBLIC_URL,

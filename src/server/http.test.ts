@@ -50,7 +50,7 @@ test('POST /api/meetings needs the host key and creates a meeting with a 128-bit
   }
   assert.equal(ids.size, 3);
   assert.equal((await fetch(`${server.url}/api/meetings`)).status, 405);
-  assert.deepEqual(await (await fetch(`${server.url}/api/instance`)).json(), { openCreation: false });
+  assert.deepEqual(await (await fetch(`${server.url}/api/instance`)).json(), { openCreation: false, organization: null });
 });
 
 test('meeting pages are served for well-formed ids only, and no path escapes the client folder', async () => {
@@ -72,6 +72,28 @@ test('/privacy says what is stored and for how long, in German and English, with
   assert.match(html, /deleted 30 days after creation/);
   assert.match(html, /30 Tage nach dem Anlegen gelöscht/);
   assert.doesNotMatch(html, /<script|<style|https?:\/\//);
+});
+
+test('there are no redirects at all, so none can be open', async () => {
+  for (const path of ['//evil.example/', '/\\evil.example', '/m/../../evil', '/?next=https://evil.example', '/privacy/', '/api/../']) {
+    const res = await fetch(`${server.url}${path}`, { redirect: 'manual' });
+    assert.ok(res.status < 300 || res.status >= 400, `${path} answered ${res.status}`);
+    assert.equal(res.headers.get('location'), null, path);
+  }
+});
+
+test('HSTS only when TLS is on, and only behind a trusted proxy', async () => {
+  assert.equal((await fetch(`${server.url}/healthz`, { headers: { 'X-Forwarded-Proto': 'https' } })).headers.get('strict-transport-security'), null);
+  const proxied = await startServer({ CONFAB_TRUST_PROXY: 'true', CONFAB_ORGANIZATION: 'Gymnasium Musterstadt' });
+  try {
+    const tls = await fetch(`${proxied.url}/healthz`, { headers: { 'X-Forwarded-Proto': 'https' } });
+    assert.match(tls.headers.get('strict-transport-security') ?? '', /max-age=\d{8}/);
+    const plain = await fetch(`${proxied.url}/healthz`);
+    assert.equal(plain.headers.get('strict-transport-security'), null);
+    assert.deepEqual(await (await fetch(`${proxied.url}/api/instance`)).json(), { openCreation: false, organization: 'Gymnasium Musterstadt' });
+  } finally {
+    await proxied.stop();
+  }
 });
 
 test('metrics are served to the machine itself', async () => {

@@ -43,12 +43,15 @@ export interface HttpDeps {
   openCreation: boolean;
   trustProxy: boolean;
   meetingTtlDays: number;
+  organization: string | undefined;
   clientKeys: ClientKeys;
   /** Failed host-key attempts and, with open creation, creations, per client. */
   creationThrottle: Throttle;
   /** Lookups of unknown meeting ids, per client. */
   lookupThrottle: Throttle;
 }
+
+const HSTS = 'max-age=63072000; includeSubDomains';
 
 /** Request bodies are tiny JSON objects. */
 const MAX_BODY_BYTES = 4096;
@@ -64,6 +67,8 @@ export function createRequestHandler(deps: HttpDeps): (req: IncomingMessage, res
 
   return (req, res) => {
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
+    // TLS ends at the reverse proxy; when it says the request came over HTTPS, pin HTTPS.
+    if (deps.trustProxy && req.headers['x-forwarded-proto'] === 'https') res.setHeader('Strict-Transport-Security', HSTS);
     const url = new URL(req.url ?? '/', 'http://localhost');
     const path = url.pathname;
     const route = routeOf(req.method ?? 'GET', path);
@@ -74,7 +79,7 @@ export function createRequestHandler(deps: HttpDeps): (req: IncomingMessage, res
       case 'healthz':
         return json(res, 200, { status: 'ok' });
       case 'instance':
-        return json(res, 200, { openCreation: deps.openCreation } satisfies InstanceInfo);
+        return json(res, 200, { openCreation: deps.openCreation, organization: deps.organization ?? null } satisfies InstanceInfo);
       case 'create-meeting':
         return void createMeeting(req, res, deps).catch((err: unknown) => {
           deps.log.error({ err }, 'create meeting failed');

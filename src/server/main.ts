@@ -65,6 +65,7 @@ const server = createServer(
     openCreation: config.openCreation,
     trustProxy: config.trustProxy,
     meetingTtlDays: config.meetingTtlDays,
+    organization: config.organization,
     clientKeys,
     creationThrottle: guessThrottle(),
     // Meeting ids are 128-bit, so lookups of unknown ids are throttled more loosely than secrets.

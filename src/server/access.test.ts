@@ -192,7 +192,7 @@ test('after a restart the meeting, its host link and the host key still work; th
 test('with open creation anyone may create meetings, a few per client before back-off', async () => {
   const server = await startServer({ CONFAB_OPEN_CREATION: 'true' });
   try {
-    assert.deepEqual(await (await fetch(`${server.url}/api/instance`)).json(), { openCreation: true });
+    assert.deepEqual(await (await fetch(`${server.url}/api/instance`)).json(), { openCreation: true, organization: null });
     const statuses: number[] = [];
     for (let i = 0; i < 8; i++) {
       const res = await fetch(`${server.url}/api/meetings`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ title: `Open ${i}` }) });

@@ -11,6 +11,7 @@ import { createMeeting, SignalingClient } from '../../tests/helpers/signaling-cl
 let server: RunningServer;
 before(async () => {
   server = await startServer();
+  server.mustNotLog('Hana', 'Gus', 'Troll', 'Harmless', 'Early', 'Late', 'Helper', 'Pupil', 'Ina Schmidt', 'Somebody else', 'Copycat', 'Rex', 'Pia', 'Class 7b');
 });
 after(async () => {
   await server.stop();

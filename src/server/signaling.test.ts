@@ -9,6 +9,7 @@ import { createMeeting, SignalingClient } from '../../tests/helpers/signaling-cl
 let server: RunningServer;
 before(async () => {
   server = await startServer();
+  server.mustNotLog('Ada', 'Grace', 'Signaling test');
 });
 after(async () => {
   await server.stop();
@@ -166,7 +167,7 @@ describe('signaling flow', () => {
     const welcomeB = await b.next('welcome');
     assert.equal(welcomeB.title, 'Signaling test');
     assert.equal(welcomeB.role, 'guest');
-    assert.deepEqual(welcomeB.participants, [{ id: welcomeA.participantId, name: 'Ada', role: 'host', audioMuted: false, videoMuted: true }]);
+    assert.deepEqual(welcomeB.participants, [{ id: welcomeA.participantId, name: 'Ada', role: 'host', audioMuted: false, videoMuted: true, verified: false }]);
     const joined = await a.next('participant-joined');
     assert.equal(joined.participant.id, welcomeB.participantId);
     assert.equal(joined.participant.name, 'Grace');

@@ -22,8 +22,16 @@ export interface RunningServer {
   logs: string[];
   /** Only the structured (JSON) log lines, i.e. what a log collector would keep. */
   jsonLogs(): string[];
+  /** Strings (names, secrets) that must never appear in the log; checked by stop(). */
+  mustNotLog(...values: string[]): void;
+  /**
+   * Stops the server, then fails if its structured log contains an IP address, the host key, or any
+   * string given to mustNotLog: every test's server log is scanned this way.
+   */
   stop(): Promise<void>;
 }
+
+const IP_ADDRESS = /\b\d{1,3}(?:\.\d{1,3}){3}\b|\b(?:[0-9a-f]{1,4}:){3,7}[0-9a-f]{1,4}\b/i;
 
 /** A fresh data directory (SQLite file) for one test server. */
 export function freshDataDir(): string {
@@ -49,6 +57,7 @@ export async function startServer(env: Record<string, string> = {}, nodeArgs: st
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs: string[] = [];
+  const forbidden: string[] = [];
   for (const stream of [child.stdout!, child.stderr!]) {
     createInterface({ input: stream }).on('line', (line) => logs.push(line));
   }
@@ -81,19 +90,29 @@ export async function startServer(env: Record<string, string> = {}, nodeArgs: st
     };
     look();
   });
+  const hostKey = hostLink?.split('#hostkey=')[1];
+  if (hostKey) forbidden.push(hostKey);
   return {
     url: `http://127.0.0.1:${port}`,
     port,
     pid: child.pid!,
     dataDir,
     hostLink,
-    hostKey: hostLink?.split('#hostkey=')[1],
+    hostKey,
     logs,
     jsonLogs: () => logs.filter((l) => l.startsWith('{')),
+    mustNotLog: (...values) => forbidden.push(...values.filter(Boolean)),
     async stop() {
-      if (child.exitCode !== null) return;
-      child.kill('SIGTERM');
-      await once(child, 'exit');
+      if (child.exitCode === null) {
+        child.kill('SIGTERM');
+        await once(child, 'exit');
+      }
+      const json = logs.filter((l) => l.startsWith('{'));
+      for (const line of json) {
+        if (IP_ADDRESS.test(line)) throw new Error(`server log contains an address: ${line}`);
+        const leaked = forbidden.find((v) => line.includes(v));
+        if (leaked) throw new Error(`server log contains "${leaked}": ${line}`);
+      }
     },
   };
 }

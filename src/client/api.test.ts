@@ -61,7 +61,7 @@ test('create: 401, 429 with Retry-After, other statuses, bad answers, no network
 });
 
 test('instance info and meeting info are validated; an unknown meeting is not-found', async () => {
-  assert.deepEqual(await fetchInstance(fakeFetch(() => json(200, { openCreation: true }))), { ok: true, info: { openCreation: true } });
+  assert.deepEqual(await fetchInstance(fakeFetch(() => json(200, { openCreation: true }))), { ok: true, info: { openCreation: true, organization: null } });
   assert.deepEqual(await fetchInstance(fakeFetch(() => json(200, { open: 'yes' }))), { ok: false, kind: 'response', status: 200 });
   assert.deepEqual(await fetchInstance(fakeFetch(() => json(404, {}))), { ok: false, kind: 'not-found' });
 

@@ -32,10 +32,15 @@ export async function createMeeting(
   title: string,
   hostKey: string | null,
   fetchImpl: Fetch = fetch,
+  options: { lobby?: boolean; password?: string } = {},
 ): Promise<ApiResult<{ meetingId: string; hostSecret: string }>> {
   const headers: Record<string, string> = { 'Content-Type': 'application/json' };
   if (hostKey) headers.Authorization = `Bearer ${hostKey}`;
-  const res = await request(fetchImpl, '/api/meetings', { method: 'POST', headers, body: JSON.stringify({ title }) });
+  const res = await request(fetchImpl, '/api/meetings', { method: 'POST', headers, body: JSON.stringify({
+      title,
+      ...(options.lobby !== undefined ? { lobby: options.lobby } : {}),
+      ...(options.password ? { password: options.password } : {}),
+    }) });
   if (!('status' in res)) return res;
   if (res.status !== 201) return failure(res);
   const created = await parse(res, CreateMeetingResponse);

@@ -15,6 +15,9 @@ import { parseRoute } from './routes.js';
 import { CallSession, type ConnectionState } from './session/session.js';
 import { installTestHook } from './session/test-hook.js';
 import { save } from './storage.js';
+import { deviceToken } from './device-token.js';
+import { lobbyView } from './ui/lobby.js';
+import { removedView } from './ui/removed.js';
 import { callView } from './ui/call.js';
 import { endedView } from './ui/ended.js';
 import { homeView } from './ui/home.js';
@@ -23,7 +26,7 @@ import { focusPrejoin, prejoinView } from './ui/prejoin.js';
 import { errorMessageKey, errorTitleKey } from './ui/server-errors.js';
 
 type PageState = 'home' | 'loading' | 'prejoin' | 'invalid-link' | ConnectionState;
-type View = 'home' | 'loading' | 'prejoin' | 'call' | 'ended';
+type View = 'home' | 'loading' | 'prejoin' | 'lobby' | 'call' | 'ended' | 'removed';
 
 export class App {
   private session: CallSession | null = null;
@@ -96,23 +99,60 @@ export class App {
     this.mount('ended', endedView({ title: 'error.meetingNotFound.title', message: 'error.meetingNotFound', tone: 'error' }), 'invalid-link', 'title.meeting');
   }
 
-  private showPrejoin(meetingId: string, title: string | null, hostSecret: string | null): void {
-    const view = prejoinView({ meetingId, title, hostSecret, media: this.media, onJoin: (name) => this.join(meetingId, name, title, hostSecret) });
+  private showPrejoin(meetingId: string, title: string | null, hostSecret: string | null, passwordPrompt: { serverMessage: string } | null = null): void {
+    const view = prejoinView({
+      meetingId,
+      title,
+      hostSecret,
+      media: this.media,
+      passwordPrompt,
+      onJoin: (name, password) => this.join(meetingId, name, title, hostSecret, password),
+    });
     this.mount('prejoin', view.el, 'prejoin', 'title.meeting', view.dispose);
     focusPrejoin(this.root);
   }
 
-  private join(meetingId: string, name: string, title: string | null, hostSecret: string | null): void {
+  private join(meetingId: string, name: string, title: string | null, hostSecret: string | null, password?: string): void {
     save('name', name);
-    const session = new CallSession({ meetingId, name, media: this.media, hostSecret, title: title ?? '' });
+    const session = new CallSession({
+      meetingId,
+      name,
+      media: this.media,
+      hostSecret,
+      title: title ?? '',
+      deviceToken: deviceToken(),
+      password: password ?? null,
+    });
     this.session = session;
     session.events.on('state', (state) => {
+      if (this.session !== session) return;
+      if (state === 'failed' && session.error === 'password-required') {
+        // Back to the pre-join screen, now asking for the password.
+        this.showPrejoin(meetingId, session.title || title, hostSecret, { serverMessage: session.errorMessage ?? '' });
+        focusPrejoin(this.root);
+        return;
+      }
       if (state === 'left' || state === 'failed') this.showEnded(session);
-      else if (this.showing !== 'call') this.showCall(session);
+      else if (state === 'removed') this.showRemoved(session);
+      else if (state === 'lobby') {
+        if (this.showing !== 'lobby') this.showLobby(session);
+      } else if (this.showing !== 'call') this.showCall(session);
       setBodyState(state);
     });
     this.showCall(session);
     void session.start();
+  }
+
+  private showLobby(session: CallSession): void {
+    const el = lobbyView(session.title, () => session.leave());
+    this.mount('lobby', el, 'lobby', 'title.meeting');
+    el.querySelector<HTMLElement>('#lobby-cancel')?.focus();
+  }
+
+  private showRemoved(session: CallSession): void {
+    const el = removedView(session.removedReason ?? 'kicked');
+    this.mount('removed', el, 'removed', 'title.meeting');
+    el.querySelector<HTMLElement>('#go-home')?.focus();
   }
 
   private showCall(session: CallSession): void {

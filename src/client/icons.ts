@@ -23,6 +23,9 @@ const ICONS = {
   check: ['M5 12.5l4.5 4.5L19 7.5'],
   plus: ['M12 5v14', 'M5 12h14'],
   key: ['M8 11a4 4 0 1 0 0 8a4 4 0 1 0 0-8z', 'M10.8 12.2L19 4', 'M16 7l3 3', 'M14 9l2 2'],
+  users: ['M9 11a4 4 0 1 0 0-8a4 4 0 1 0 0 8z', 'M2 21v-1a6 6 0 0 1 6-6h2a6 6 0 0 1 6 6v1', 'M16 3.5a4 4 0 0 1 0 7', 'M19 14.5a6 6 0 0 1 3 5.5v1'],
+  lock: ['M5 11h14v10H5z', 'M8 11V7a4 4 0 0 1 8 0v4'],
+  close: ['M6 6l12 12', 'M18 6L6 18'],
 } satisfies Record<string, string[]>;
 
 export type IconName = keyof typeof ICONS;

@@ -4,7 +4,7 @@
  */
 const PREFIX = 'confab.';
 
-export type StoredKey = 'name' | 'language';
+export type StoredKey = 'name' | 'language' | 'deviceToken';
 
 export function load(key: StoredKey): string | null {
   try {

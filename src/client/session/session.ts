@@ -4,9 +4,21 @@
  * PeerConnection fails, the whole attempt is thrown away and the join is retried from scratch with
  * back-off, up to MAX_RECONNECT_ATTEMPTS, then the session is `failed`.
  *
- * States: connecting -> connected <-> reconnecting -> failed; any -> left.
+ * States: connecting -> (lobby ->) connected <-> reconnecting -> failed; any -> left; any -> removed
+ * (denied, kicked, banned, meeting ended: final, never retried).
  */
-import type { ErrorCode, MediaKind, ParticipantInfo, RemoteTrack, Role, ServerMessage } from '../../protocol/messages.js';
+import {
+  MODERATOR_ROLES,
+  type ClientMessage,
+  type ErrorCode,
+  type MediaKind,
+  type MeetingState,
+  type MessageOf,
+  type ParticipantInfo,
+  type RemoteTrack,
+  type Role,
+  type ServerMessage,
+} from '../../protocol/messages.js';
 import { Emitter } from '../emitter.js';
 import type { LocalMedia } from '../media/local-media.js';
 import { MediaPeer } from './peer.js';
@@ -20,7 +32,23 @@ import {
 import type { ParticipantMedia } from './remote-media.js';
 import { SignalingChannel, signalingUrl } from './signaling.js';
 
-export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'failed' | 'left';
+export type ConnectionState = 'connecting' | 'lobby' | 'connected' | 'reconnecting' | 'failed' | 'left' | 'removed';
+
+export type RemovedReason = MessageOf<ServerMessage, 'removed'>['reason'];
+
+/** Someone waiting in the lobby (shown to moderators). */
+export interface Knocker {
+  id: string;
+  name: string;
+}
+
+/** Moderation events for the UI to announce. */
+export type ModerationEvent =
+  | { type: 'muted-by-moderator'; kind: MediaKind }
+  | { type: 'unmute-allowed'; kind: MediaKind }
+  | { type: 'unmute-request'; participantId: string; kind: MediaKind }
+  | { type: 'unmute-held'; kind: MediaKind }
+  | { type: 'knock'; knocker: Knocker };
 
 export type RemoteMedia = ParticipantMedia<MediaStreamTrack>;
 
@@ -35,6 +63,11 @@ export interface SessionEvents extends Record<string, unknown> {
   media: void;
   /** A recoverable error the server reported; the session carries on. */
   notice: ErrorCode;
+  /** `knocks` changed. */
+  knocks: void;
+  /** `meetingState` changed. */
+  meetingState: void;
+  moderation: ModerationEvent;
 }
 
 /** What the session needs of the local devices (LocalMedia; a fake in tests). */
@@ -50,6 +83,10 @@ export interface SessionOptions {
   title?: string;
   /** Signaling URL; defaults to this origin's SIGNALING_PATH. */
   url?: string;
+  /** This browser's device token (see JoinMessage.deviceToken). */
+  deviceToken?: string | null;
+  /** The meeting password, when asked for one. */
+  password?: string | null;
 }
 
 /** One WebSocket + one PeerConnection. Callbacks from a replaced attempt are ignored. */
@@ -87,6 +124,16 @@ export class CallSession {
   title: string;
   /** Our own role, once welcomed. */
   role: Role | null = null;
+  /** The server's words with the last final error (e.g. "wrong password; try again in 30 s"). */
+  errorMessage: string | null = null;
+  /** Why we were removed (state `removed`). */
+  removedReason: RemovedReason | null = null;
+  /** Meeting-wide settings, once welcomed. */
+  meetingState: MeetingState | null = null;
+  /** Moderators: who is waiting in the lobby. */
+  readonly knocks = new Map<string, Knocker>();
+  /** Kinds a moderator muted us in and we may not unmute until allowed. */
+  readonly held = new Set<MediaKind>();
 
   private attempt: Attempt | null = null;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
@@ -119,6 +166,15 @@ export class CallSession {
     return this.attempt?.peer.tracks ?? [];
   }
 
+  get isModerator(): boolean {
+    return this.role !== null && MODERATOR_ROLES.includes(this.role);
+  }
+
+  /** Send a moderation (or other) message on the current connection. */
+  send(message: ClientMessage): void {
+    this.attempt?.signaling.send(message);
+  }
+
   /** Join (or rejoin after `failed` / `left`). */
   async start(): Promise<void> {
     if (this.starting || this.attempt || this.state === 'connected' || this.state === 'reconnecting') return;
@@ -126,6 +182,7 @@ export class CallSession {
     clearTimeout(this.retryTimer);
     this.reconnectAttempt = 0;
     this.error = null;
+    this.errorMessage = null;
     this.participantId = null;
     this.everConnected = false;
     this.setState('connecting');
@@ -139,14 +196,29 @@ export class CallSession {
   }
 
   leave(): void {
-    if (this.state === 'left') return;
+    if (this.state === 'left' || this.state === 'removed') return;
     this.attempt?.signaling.send({ type: 'leave' });
     this.end('left');
   }
 
   setMuted(kind: MediaKind, muted: boolean): void {
+    if (!muted && this.unmuteHeld(kind)) {
+      this.events.emit('moderation', { type: 'unmute-held', kind });
+      return;
+    }
+    if (!muted) this.lastUnmuted = kind;
     this.opts.media.setMuted(kind, muted); // -> syncLocalMedia
   }
+
+  /** Muted by a moderator with unmuting locked, and not (yet) allowed again. */
+  unmuteHeld(kind: MediaKind): boolean {
+    if (this.held.has(kind)) return true;
+    return !this.isModerator && this.role !== null && !!this.meetingState?.unmuteLocked.includes(kind) && this.lockedMuted.has(kind);
+  }
+
+  /** Kinds a moderator muted while unmuting was locked for guests. */
+  private readonly lockedMuted = new Set<MediaKind>();
+  private lastUnmuted: MediaKind | null = null;
 
   dispose(): void {
     this.leave();
@@ -187,6 +259,8 @@ export class CallSession {
           audioMuted: attempt.sentMuted.audio,
           videoMuted: attempt.sentMuted.video,
           ...(this.opts.hostSecret ? { hostSecret: this.opts.hostSecret } : {}),
+          ...(this.opts.deviceToken ? { deviceToken: this.opts.deviceToken } : {}),
+          ...(this.opts.password ? { password: this.opts.password } : {}),
         });
       },
       message: (m) => current() && this.onMessage(attempt, m),
@@ -199,10 +273,25 @@ export class CallSession {
 
   private onMessage(attempt: Attempt, m: ServerMessage): void {
     switch (m.type) {
+      case 'lobby-wait':
+        // Waiting for a moderator: the socket stays open, so no connect timeout meanwhile.
+        clearTimeout(attempt.connectTimer);
+        this.title = m.title || this.title;
+        this.events.emit('meeting', undefined);
+        this.setState('lobby');
+        return;
       case 'welcome':
+        if (this.state === 'lobby') {
+          this.setState('connecting');
+          attempt.connectTimer = setTimeout(() => {
+            if (this.attempt === attempt && this.state !== 'connected') this.lost('connect timeout');
+          }, CONNECT_TIMEOUT_MS);
+        }
         this.participantId = m.participantId;
         this.title = m.title;
         this.role = m.role;
+        this.meetingState = m.state;
+        this.events.emit('meetingState', undefined);
         this.participants.clear();
         for (const p of m.participants) this.participants.set(p.id, p);
         attempt.welcomed = true;
@@ -235,6 +324,10 @@ export class CallSession {
       case 'role-changed': {
         if (m.participantId === this.participantId) {
           this.role = m.role;
+          if (!this.isModerator && this.knocks.size > 0) {
+            this.knocks.clear();
+            this.events.emit('knocks', undefined);
+          }
           this.events.emit('meeting', undefined);
           return;
         }
@@ -244,13 +337,51 @@ export class CallSession {
         this.events.emit('participants', undefined);
         return;
       }
+      case 'meeting-state':
+        this.meetingState = m.state;
+        this.events.emit('meetingState', undefined);
+        return;
+      case 'knock':
+        this.knocks.set(m.knocker.id, m.knocker);
+        this.events.emit('knocks', undefined);
+        this.events.emit('moderation', { type: 'knock', knocker: m.knocker });
+        return;
+      case 'knock-ended':
+        if (this.knocks.delete(m.knockerId)) this.events.emit('knocks', undefined);
+        return;
+      case 'removed':
+        this.removedReason = m.reason;
+        this.end('removed');
+        return;
+      case 'muted-by-moderator':
+        if (this.meetingState?.unmuteLocked.includes(m.kind) && !this.isModerator) this.lockedMuted.add(m.kind);
+        this.opts.media.setMuted(m.kind, true);
+        this.events.emit('moderation', { type: 'muted-by-moderator', kind: m.kind });
+        return;
+      case 'unmute-allowed':
+        this.held.delete(m.kind);
+        this.lockedMuted.delete(m.kind);
+        this.events.emit('moderation', { type: 'unmute-allowed', kind: m.kind });
+        return;
+      case 'unmute-request':
+        this.events.emit('moderation', { type: 'unmute-request', participantId: m.participantId, kind: m.kind });
+        return;
       case 'error':
+        if (m.recoverable && m.code === 'forbidden' && m.inReplyTo === 'track-state') {
+          // Unmuting is held by a moderator: stay muted here too.
+          const kind = this.lastUnmuted ?? 'audio';
+          this.held.add(kind);
+          this.opts.media.setMuted(kind, true);
+          this.events.emit('moderation', { type: 'unmute-held', kind });
+          return;
+        }
         if (m.recoverable) {
           console.warn(`confab: server error ${m.code}: ${m.message}`);
           this.events.emit('notice', m.code);
           return;
         }
         this.error = m.code;
+        this.errorMessage = m.message;
         if (isFinalError(m.code)) this.end('failed');
         else this.lost(`server error ${m.code}`);
         return;
@@ -281,7 +412,7 @@ export class CallSession {
 
   /** The attempt broke: retry with back-off, or give up. */
   private lost(reason: string): void {
-    if (this.state === 'left' || this.state === 'failed') return;
+    if (this.state === 'left' || this.state === 'failed' || this.state === 'removed') return;
     console.info(`confab: connection lost (${reason})`);
     this.dropAttempt();
     if (this.reconnectAttempt >= MAX_RECONNECT_ATTEMPTS) {
@@ -295,10 +426,13 @@ export class CallSession {
     }, reconnectDelayMs(this.reconnectAttempt));
   }
 
-  private end(state: 'failed' | 'left'): void {
+  private end(state: 'failed' | 'left' | 'removed'): void {
     clearTimeout(this.retryTimer);
     this.dropAttempt();
     this.participants.clear();
+    this.knocks.clear();
+    this.held.clear();
+    this.lockedMuted.clear();
     this.opts.media.stop();
     this.setState(state);
     this.events.emit('participants', undefined);

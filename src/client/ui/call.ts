@@ -15,6 +15,9 @@ import { languageSwitch } from './language-switch.js';
 import { mediaToggle } from './media-toggles.js';
 import { errorMessageKey } from './server-errors.js';
 import { Tile } from './tile.js';
+import { knocksArea } from './knocks.js';
+import { participantsPanel } from './participants-panel.js';
+import { showToast } from './toast.js';
 
 const GRID_GAP = 8;
 
@@ -41,7 +44,64 @@ export function callView(session: CallSession, media: LocalMedia, onLeave: () =>
   translateAttr(leave, 'aria-label', 'controls.leave');
   translateAttr(leave, 'title', 'controls.leave');
   leave.addEventListener('click', onLeave);
-  const controls = h('nav', { class: 'controls' }, audioToggle.el, videoToggle.el, copy, leave);
+  // ---- moderation
+  const requestUnmute = translate(h('button', { type: 'button', id: 'request-unmute', class: 'button button--secondary', hidden: true }), 'unmute.request');
+  requestUnmute.addEventListener('click', () => {
+    session.send({ type: 'request-unmute', kind: 'audio' });
+    requestUnmute.disabled = true;
+    showToast('unmute.requested');
+  });
+  const peopleCount = h('span', { class: 'button-count', 'aria-hidden': 'true' });
+  const togglePeople = h(
+    'button',
+    { type: 'button', id: 'toggle-participants', class: 'round-button', 'aria-expanded': 'false', 'aria-controls': 'participants-panel' },
+    icon('users'),
+    peopleCount,
+  );
+  const panel = participantsPanel(session, () => setPanelOpen(false));
+  const setPanelOpen = (open: boolean) => {
+    panel.el.hidden = !open;
+    togglePeople.setAttribute('aria-expanded', String(open));
+    if (open) panel.el.querySelector<HTMLElement>('#close-participants')?.focus();
+    else if (panel.el.contains(document.activeElement)) togglePeople.focus();
+    layout();
+  };
+  togglePeople.addEventListener('click', () => setPanelOpen(panel.el.hidden));
+  panel.el.addEventListener('keydown', (ev) => {
+    if (ev.key === 'Escape' && !(ev.target instanceof HTMLDialogElement)) setPanelOpen(false);
+  });
+  const knocks = knocksArea(session);
+  const lockIcon = h('span', { id: 'meeting-lock-icon', class: 'lock-icon', role: 'img', hidden: true }, icon('lock', 'icon icon--small'));
+  const updateMeetingState = () => {
+    const st = session.meetingState;
+    lockIcon.hidden = !st || (!st.locked && !st.passwordProtected);
+    const key = st?.locked ? 'call.locked' : 'call.passwordProtected';
+    translateAttr(lockIcon, 'aria-label', key);
+    translateAttr(lockIcon, 'title', key);
+  };
+  const onModeration = (ev: Parameters<Parameters<typeof session.events.on<'moderation'>>[1]>[0]) => {
+    if (ev.type === 'muted-by-moderator') {
+      showToast(ev.kind === 'audio' ? 'moderation.mutedAudio' : 'moderation.mutedVideo');
+      if (ev.kind === 'audio') {
+        requestUnmute.hidden = false;
+        requestUnmute.disabled = false;
+      }
+    } else if (ev.type === 'unmute-allowed') {
+      showToast('moderation.unmuteAllowed');
+      if (ev.kind === 'audio') requestUnmute.hidden = true;
+    } else if (ev.type === 'unmute-held') {
+      showToast('moderation.unmuteHeld');
+      if (ev.kind === 'audio') {
+        requestUnmute.hidden = false;
+        requestUnmute.disabled = false;
+      }
+    }
+  };
+  const onNotice = (code: Parameters<Parameters<typeof session.events.on<'notice'>>[1]>[0]) => {
+    if (code === 'forbidden' || code === 'no-such-participant' || code === 'rate-limited') showToast(errorMessageKey(code));
+  };
+
+  const controls = h('nav', { class: 'controls' }, audioToggle.el, videoToggle.el, requestUnmute, togglePeople, copy, leave);
   translateAttr(controls, 'aria-label', 'controls.label');
 
   // ---- tiles
@@ -82,6 +142,10 @@ export function callView(session: CallSession, media: LocalMedia, onLeave: () =>
     updateMedia();
     const n = session.participants.size + 1;
     translate(count, countKey(n), { count: n });
+    peopleCount.textContent = String(n);
+    translateAttr(togglePeople, 'aria-label', 'panel.toggle', { count: n });
+    translateAttr(togglePeople, 'title', 'panel.toggle', { count: n });
+    if (!media.isMutedByChoice('audio') && !session.unmuteHeld('audio')) requestUnmute.hidden = true;
     alone.hidden = !(session.state === 'connected' && session.participants.size === 0);
     layout();
   };
@@ -130,7 +194,11 @@ export function callView(session: CallSession, media: LocalMedia, onLeave: () =>
     session.events.on('meeting', updateMeeting),
     session.events.on('media', updateMedia),
     media.onChange(updateSelf),
+    session.events.on('meetingState', updateMeetingState),
+    session.events.on('moderation', onModeration),
+    session.events.on('notice', onNotice),
   ];
+  updateMeetingState();
   updateState();
   updateMeeting();
 
@@ -141,12 +209,13 @@ export function callView(session: CallSession, media: LocalMedia, onLeave: () =>
       'header',
       { class: 'call-top' },
       h('span', { class: 'brand-mark', 'aria-hidden': 'true' }),
-      h('div', { class: 'call-heading' }, title, count),
+      h('div', { class: 'call-heading' }, h('div', { class: 'call-title-row' }, lockIcon, title), count),
       languageSwitch(),
     ),
     banner,
     alone,
-    stage,
+    h('div', { class: 'call-body' }, stage, panel.el),
+    knocks.el,
     controls,
     audio.el,
   );
@@ -154,6 +223,8 @@ export function callView(session: CallSession, media: LocalMedia, onLeave: () =>
     el,
     dispose: () => {
       for (const u of unsubscribe) u();
+      panel.dispose();
+      knocks.dispose();
       resize.disconnect();
       audio.clear();
       self.remove();

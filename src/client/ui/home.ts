@@ -33,6 +33,20 @@ export function homeView(opts: HomeOptions): HTMLElement {
     'aria-describedby': 'meeting-title-hint',
   });
   const titleError = h('p', { id: 'meeting-title-error', class: 'error-message', hidden: true });
+  const lobby = h('input', { id: 'meeting-lobby', name: 'lobby', type: 'checkbox', class: 'checkbox', checked: true });
+  lobby.checked = true;
+  const lobbyRow = h('div', { class: 'check-row' }, lobby, translate(h('label', { for: 'meeting-lobby' }), 'home.lobby.label'));
+  const password = h('input', {
+    id: 'meeting-password',
+    name: 'password',
+    type: 'password',
+    class: 'input',
+    minlength: 4,
+    maxlength: 256,
+    autocomplete: 'new-password',
+    'aria-describedby': 'meeting-password-hint',
+  });
+  const passwordError = h('p', { id: 'meeting-password-error', class: 'error-message', hidden: true });
   const startLabel = translate(h('span'), 'home.start');
   const start = h('button', { type: 'submit', id: 'start-meeting', class: 'button button--primary button--large' }, icon('plus'), startLabel);
   const form = h(
@@ -42,6 +56,11 @@ export function homeView(opts: HomeOptions): HTMLElement {
     title,
     translate(h('p', { id: 'meeting-title-hint', class: 'hint' }), 'home.title.hint'),
     titleError,
+    lobbyRow,
+    translate(h('label', { for: 'meeting-password', class: 'label' }), 'home.password.label'),
+    password,
+    translate(h('p', { id: 'meeting-password-hint', class: 'hint' }), 'home.password.hint'),
+    passwordError,
     start,
   );
 
@@ -99,9 +118,18 @@ export function homeView(opts: HomeOptions): HTMLElement {
       title.focus();
       return;
     }
+    const pw = password.value;
+    const pwBad = pw !== '' && (pw.length < 4 || pw.length > 256);
+    passwordError.hidden = !pwBad;
+    password.setAttribute('aria-invalid', String(pwBad));
+    if (pwBad) {
+      translate(passwordError, 'home.password.tooShort');
+      password.focus();
+      return;
+    }
     showError(null);
     setBusy(true);
-    const result = await createMeeting(parsed.data, secrets.hostKey());
+    const result = await createMeeting(parsed.data, secrets.hostKey(), fetch, { lobby: lobby.checked, ...(pw ? { password: pw } : {}) });
     if (result.ok) {
       // The host secret rides in the fragment; the pre-join page keeps it and strips it at once.
       location.assign(hostMeetingPath(result.meetingId, result.hostSecret));

@@ -21,7 +21,9 @@ export interface PrejoinOptions {
   /** Set when joining as host. */
   hostSecret: string | null;
   media: LocalMedia;
-  onJoin(name: string): void;
+  /** Set when the server asked for the meeting password: its words (e.g. "wrong password"). */
+  passwordPrompt?: { serverMessage: string } | null;
+  onJoin(name: string, password?: string): void;
 }
 
 const PROBLEM_KEYS: Record<MediaProblem, MessageKey> = {
@@ -73,6 +75,7 @@ export function prejoinView(opts: PrejoinOptions): { el: HTMLElement; dispose():
   const nameError = h('p', { id: 'name-error', class: 'error-message', hidden: true });
   const join = h('button', { type: 'submit', id: 'join', class: 'button button--primary button--large' });
   translate(join, 'prejoin.join');
+  const passwordPart = opts.passwordPrompt ? passwordField(opts.passwordPrompt.serverMessage) : null;
   const form = h(
     'form',
     { class: 'join-form', novalidate: true },
@@ -80,6 +83,7 @@ export function prejoinView(opts: PrejoinOptions): { el: HTMLElement; dispose():
     name,
     translate(h('p', { id: 'name-hint', class: 'hint' }), 'prejoin.name.hint'),
     nameError,
+    passwordPart?.el,
     join,
   );
   const share = shareSection(opts.meetingId, opts.hostSecret);
@@ -103,7 +107,8 @@ export function prejoinView(opts: PrejoinOptions): { el: HTMLElement; dispose():
       return;
     }
     join.disabled = true;
-    opts.onJoin(parsed.data);
+    const pw = passwordPart?.input.value;
+    opts.onJoin(parsed.data, pw ? pw : undefined);
   });
 
   // ---- state
@@ -157,6 +162,27 @@ export function prejoinView(opts: PrejoinOptions): { el: HTMLElement; dispose():
   };
 }
 
+/** The meeting password, asked for after the server refused a join without (or with a wrong) one. */
+function passwordField(serverMessage: string): { el: HTMLElement; input: HTMLInputElement } {
+  const input = h('input', {
+    id: 'password',
+    name: 'password',
+    type: 'password',
+    class: 'input',
+    autocomplete: 'current-password',
+    maxlength: 256,
+    required: true,
+    'aria-describedby': 'password-message',
+  });
+  const message = h('p', { id: 'password-message', class: 'error-message', role: 'alert' });
+  const wrong = /wrong password/i.test(serverMessage);
+  const retry = /try again in (\d+)\s*s/i.exec(serverMessage);
+  translate(message, wrong ? 'prejoin.password.wrong' : 'prejoin.password.needed');
+  if (retry) message.append(' ', translate(h('span'), 'prejoin.password.retry', { seconds: Number(retry[1]) }));
+  const el = h('div', { class: 'password-prompt' }, translate(h('label', { for: 'password', class: 'label' }), 'prejoin.password.label'), input, message);
+  return { el, input };
+}
+
 /** The meeting's title as the heading (typed by its host: text only), or the generic one. */
 function heading(title: string | null): HTMLElement[] {
   if (title === null || title.trim() === '') {
@@ -204,6 +230,8 @@ function shareSection(meetingId: string, hostSecret: string | null): HTMLElement
  * up the keyboard over the preview.
  */
 export function focusPrejoin(root: ParentNode): void {
+  const password = root.querySelector<HTMLInputElement>('#password');
+  if (password) return password.focus();
   const name = root.querySelector<HTMLInputElement>('#name');
   if (name && !name.value && matchMedia('(pointer: fine)').matches) name.focus();
 }

@@ -1,0 +1,209 @@
+/**
+ * The participants panel: everyone with role badges and mute state; for moderators, per-person
+ * actions (`[data-participant-row] [data-action]`), who waits in the lobby, and the meeting controls
+ * (lock, lobby, mute all, password, end meeting with a confirmation).
+ */
+import type { MessageKey } from '../i18n/index.js';
+import type { ParticipantInfo } from '../../protocol/messages.js';
+import { h } from '../dom.js';
+import { icon } from '../icons.js';
+import { translate, translateAttr } from '../i18n/index.js';
+import type { CallSession } from '../session/session.js';
+import { nameCounts, nameLabel, normalizeName } from './names.js';
+
+type Action = 'mute-audio' | 'mute-video' | 'kick' | 'ban' | 'make-moderator' | 'revoke-moderator';
+
+const ACTION_KEYS: Record<Action, MessageKey> = {
+  'mute-audio': 'panel.action.muteAudio',
+  'mute-video': 'panel.action.muteVideo',
+  kick: 'panel.action.kick',
+  ban: 'panel.action.ban',
+  'make-moderator': 'panel.action.makeModerator',
+  'revoke-moderator': 'panel.action.revokeModerator',
+};
+
+export function participantsPanel(session: CallSession, onClose: () => void): { el: HTMLElement; update(): void; dispose(): void } {
+  const heading = translate(h('h2', { id: 'participants-heading', class: 'panel-title' }), 'panel.title');
+  const close = h('button', { type: 'button', id: 'close-participants', class: 'icon-button' }, icon('close'));
+  translateAttr(close, 'aria-label', 'panel.close');
+  close.addEventListener('click', onClose);
+
+  const lobbyHeading = translate(h('h3', { class: 'panel-subtitle' }), 'panel.lobby');
+  const lobbyList = h('ul', { class: 'people' });
+  const lobbySection = h('section', { class: 'panel-section', hidden: true }, lobbyHeading, lobbyList);
+  const people = h('ul', { id: 'participants-list', class: 'people' });
+
+  // ---- meeting controls (moderators)
+  const checkRow = (id: string, key: MessageKey) => {
+    const input = h('input', { type: 'checkbox', id, class: 'checkbox' });
+    return { input, row: h('div', { class: 'check-row' }, input, translate(h('label', { for: id }), key)) };
+  };
+  const lock = checkRow('lock-meeting', 'panel.lock');
+  lock.input.addEventListener('change', () => session.send({ type: 'set-lock', locked: lock.input.checked }));
+  const lobby = checkRow('lobby-enabled', 'panel.lobbyEnabled');
+  lobby.input.addEventListener('change', () => session.send({ type: 'set-lobby', enabled: lobby.input.checked }));
+  const muteAllLock = checkRow('mute-all-lock', 'panel.muteAllLock');
+  const muteAll = translate(h('button', { type: 'button', id: 'mute-all', class: 'button button--secondary' }), 'panel.muteAll');
+  muteAll.addEventListener('click', () => session.send({ type: 'mute-all', kind: 'audio', lockUnmute: muteAllLock.input.checked }));
+
+  const password = h('input', { type: 'password', id: 'meeting-password-set', class: 'input', minlength: 4, maxlength: 256, autocomplete: 'new-password' });
+  const passwordStatus = h('p', { id: 'password-status', class: 'hint', 'aria-live': 'polite' });
+  const setPassword = translate(h('button', { type: 'button', id: 'set-password', class: 'button button--secondary' }), 'panel.password.set');
+  setPassword.addEventListener('click', () => {
+    const pw = password.value;
+    if (pw.length < 4 || pw.length > 256) {
+      translate(passwordStatus, 'panel.password.tooShort');
+      password.focus();
+      return;
+    }
+    session.send({ type: 'set-password', password: pw });
+    password.value = '';
+  });
+  const removePassword = translate(h('button', { type: 'button', id: 'remove-password', class: 'button button--secondary' }), 'panel.password.remove');
+  removePassword.addEventListener('click', () => session.send({ type: 'set-password', password: null }));
+
+  const confirmEnd = translate(h('button', { type: 'button', id: 'confirm-end', class: 'button button--danger' }), 'panel.end.confirm');
+  const cancelEnd = translate(h('button', { type: 'button', id: 'cancel-end', class: 'button button--secondary' }), 'panel.end.cancel');
+  const dialog = h(
+    'dialog',
+    { id: 'end-dialog', class: 'dialog', 'aria-labelledby': 'end-dialog-title' },
+    translate(h('h2', { id: 'end-dialog-title', class: 'panel-title' }), 'panel.end.title'),
+    translate(h('p'), 'panel.end.body'),
+    h('div', { class: 'dialog-actions' }, cancelEnd, confirmEnd),
+  );
+  confirmEnd.addEventListener('click', () => {
+    session.send({ type: 'end-meeting' });
+    dialog.close();
+  });
+  cancelEnd.addEventListener('click', () => dialog.close());
+  const endMeeting = translate(h('button', { type: 'button', id: 'end-meeting', class: 'button button--danger' }), 'panel.end');
+  endMeeting.addEventListener('click', () => {
+    dialog.showModal();
+    cancelEnd.focus();
+  });
+
+  const controls = h(
+    'section',
+    { id: 'meeting-controls', class: 'panel-section', hidden: true },
+    translate(h('h3', { class: 'panel-subtitle' }), 'panel.controls'),
+    lock.row,
+    lobby.row,
+    h('div', { class: 'panel-group' }, muteAll, muteAllLock.row),
+    h(
+      'div',
+      { class: 'panel-group' },
+      translate(h('label', { for: 'meeting-password-set', class: 'label' }), 'panel.password.label'),
+      password,
+      h('div', { class: 'panel-buttons' }, setPassword, removePassword),
+      passwordStatus,
+    ),
+    endMeeting,
+    dialog,
+  );
+
+  const el = h(
+    'aside',
+    { id: 'participants-panel', class: 'panel', hidden: true, 'aria-labelledby': 'participants-heading' },
+    h('div', { class: 'panel-head' }, heading, close),
+    lobbySection,
+    h('section', { class: 'panel-section' }, people),
+    controls,
+  );
+
+  const actionButton = (p: ParticipantInfo, action: Action) => {
+    const b = translate(h('button', { type: 'button', class: 'button button--small', 'data-action': action }), ACTION_KEYS[action]);
+    translateAttr(b, 'aria-label', `${ACTION_KEYS[action]}.name` as MessageKey, { name: p.name });
+    if (action === 'kick' || action === 'ban') b.classList.add('button--danger-soft');
+    b.addEventListener('click', () => {
+      switch (action) {
+        case 'mute-audio':
+        case 'mute-video':
+          return session.send({ type: 'mute', participantId: p.id, kind: action === 'mute-audio' ? 'audio' : 'video' });
+        case 'kick':
+        case 'ban':
+          return session.send({ type: 'kick', participantId: p.id, ban: action === 'ban' });
+        case 'make-moderator':
+        case 'revoke-moderator':
+          return session.send({ type: 'set-role', participantId: p.id, role: action === 'make-moderator' ? 'moderator' : 'guest' });
+      }
+    });
+    return b;
+  };
+
+  const update = () => {
+    const mod = session.isModerator;
+    const all = [...session.participants.values()];
+    const counts = nameCounts([session.name, ...all.map((p) => p.name)]);
+    const self = h(
+      'li',
+      { class: 'person', 'data-participant-row': session.participantId ?? '' },
+      h('div', { class: 'person-main' }, translate(h('span', { class: 'person-name' }), 'call.you', { name: session.name }), roleBadge(session.role)),
+    );
+    const rows = all.map((p) => {
+      const actions: Action[] = [];
+      if (mod) {
+        if (!p.audioMuted) actions.push('mute-audio');
+        if (!p.videoMuted) actions.push('mute-video');
+        if (p.role !== 'host') actions.push('kick', 'ban', p.role === 'moderator' ? 'revoke-moderator' : 'make-moderator');
+      }
+      return h(
+        'li',
+        { class: 'person', 'data-participant-row': p.id },
+        h(
+          'div',
+          { class: 'person-main' },
+          nameLabel(p.name, p.role, (counts.get(normalizeName(p.name)) ?? 0) > 1, p.verified),
+          roleBadge(p.role),
+          p.audioMuted ? h('span', { class: 'person-state' }, micOffIcon()) : null,
+        ),
+        actions.length ? h('div', { class: 'person-actions' }, ...actions.map((a) => actionButton(p, a))) : null,
+      );
+    });
+    people.replaceChildren(self, ...rows);
+
+    const knocks = mod ? [...session.knocks.values()] : [];
+    lobbySection.hidden = knocks.length === 0;
+    lobbyList.replaceChildren(
+      ...knocks.map((k) => {
+        const admit = translate(h('button', { type: 'button', class: 'button button--small button--primary', 'data-lobby-action': 'admit' }), 'knock.admit');
+        translateAttr(admit, 'aria-label', 'knock.admitName', { name: k.name });
+        admit.addEventListener('click', () => session.send({ type: 'admit', participantId: k.id }));
+        const deny = translate(h('button', { type: 'button', class: 'button button--small', 'data-lobby-action': 'deny' }), 'knock.deny');
+        translateAttr(deny, 'aria-label', 'knock.denyName', { name: k.name });
+        deny.addEventListener('click', () => session.send({ type: 'deny', participantId: k.id }));
+        return h(
+          'li',
+          { class: 'person', 'data-lobby-knocker': k.id },
+          h('div', { class: 'person-main' }, nameLabel(k.name, 'knocker', (counts.get(normalizeName(k.name)) ?? 0) > 0)),
+          h('div', { class: 'person-actions' }, admit, deny),
+        );
+      }),
+    );
+
+    controls.hidden = !mod;
+    if (!mod && dialog.open) dialog.close();
+    const state = session.meetingState;
+    if (state) {
+      lock.input.checked = state.locked;
+      lobby.input.checked = state.lobbyEnabled;
+      removePassword.disabled = !state.passwordProtected;
+      translate(passwordStatus, state.passwordProtected ? 'panel.password.on' : 'panel.password.off');
+    }
+  };
+
+  const unsubscribe = (['participants', 'meeting', 'knocks', 'meetingState'] as const).map((ev) => session.events.on(ev, update));
+  update();
+  return { el, update, dispose: () => unsubscribe.forEach((u) => u()) };
+}
+
+function roleBadge(role: string | null): HTMLElement | null {
+  if (role === 'host') return translate(h('span', { class: 'tile-role tile-role-host' }), 'call.role.host');
+  if (role === 'moderator') return translate(h('span', { class: 'tile-role tile-role-moderator' }), 'call.role.moderator');
+  return null;
+}
+
+function micOffIcon(): HTMLElement {
+  const el = h('span', { class: 'person-mic-off', role: 'img' }, icon('micOff', 'icon icon--small'));
+  translateAttr(el, 'aria-label', 'call.micMuted');
+  return el;
+}

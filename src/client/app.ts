@@ -57,7 +57,7 @@ export class App {
     if (route.page === 'home') {
       if (fromLink.hostKey.kind === 'valid') this.secrets.setHostKey(fromLink.hostKey.secret);
       this.showHome(fromLink.hostKey.kind === 'invalid');
-    } else if (route.page === 'meeting') void this.openMeeting(route.meetingId, fromLink.hostSecret);
+    } else if (route.page === 'meeting') void this.openMeeting(route.meetingId, fromLink.hostSecret, fromLink.invite);
     else this.showInvalidLink();
   }
 
@@ -80,11 +80,12 @@ export class App {
   }
 
   /** A host secret from the link wins over the one this tab kept; then ask the server about the meeting. */
-  private async openMeeting(meetingId: string, fromLink: FragmentSecret): Promise<void> {
+  private async openMeeting(meetingId: string, fromLink: FragmentSecret, invite: FragmentSecret): Promise<void> {
     const resolved = resolveHostSecret(fromLink, this.secrets.hostSecret(meetingId));
-    if (!resolved.ok) return this.showInvalidLink();
+    if (!resolved.ok || invite.kind === 'invalid') return this.showInvalidLink();
     const hostSecret = resolved.secret;
     if (hostSecret) this.secrets.setHostSecret(meetingId, hostSecret);
+    if (invite.kind === 'valid') this.secrets.setInviteToken(meetingId, invite.secret);
     this.mount('loading', loadingView('prejoin.loading'), 'loading', 'title.meeting');
     const info = await fetchMeetingInfo(meetingId);
     if (!info.ok && info.kind === 'not-found') {
@@ -119,6 +120,7 @@ export class App {
       name,
       media: this.media,
       hostSecret,
+      inviteToken: hostSecret ? null : this.secrets.inviteToken(meetingId),
       title: title ?? '',
       deviceToken: deviceToken(),
       password: password ?? null,

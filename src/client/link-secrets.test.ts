@@ -10,6 +10,7 @@ import {
   hasLinkSecrets,
   hostLink,
   hostMeetingPath,
+  inviteLink,
   parseFragment,
   resolveHostSecret,
   SecretStore,
@@ -36,12 +37,12 @@ function fakeBar(pathname: string, hash: string): AddressBar & { replaced: strin
 }
 
 test('the host key and the host secret are read from the fragment', () => {
-  assert.deepEqual(parseFragment(`#hostkey=${KEY}`), { hostKey: { kind: 'valid', secret: KEY }, hostSecret: { kind: 'none' } });
-  assert.deepEqual(parseFragment(`#host=${SECRET}`), { hostKey: { kind: 'none' }, hostSecret: { kind: 'valid', secret: SECRET } });
+  assert.deepEqual(parseFragment(`#hostkey=${KEY}`), { hostKey: { kind: 'valid', secret: KEY }, hostSecret: { kind: 'none' }, invite: { kind: 'none' } });
+  assert.deepEqual(parseFragment(`#host=${SECRET}`), { hostKey: { kind: 'none' }, hostSecret: { kind: 'valid', secret: SECRET }, invite: { kind: 'none' } });
   assert.deepEqual(parseFragment(`host=${SECRET}&other=1`).hostSecret, { kind: 'valid', secret: SECRET });
-  assert.deepEqual(parseFragment(''), { hostKey: { kind: 'none' }, hostSecret: { kind: 'none' } });
-  assert.deepEqual(parseFragment('#'), { hostKey: { kind: 'none' }, hostSecret: { kind: 'none' } });
-  assert.deepEqual(parseFragment('#section-2'), { hostKey: { kind: 'none' }, hostSecret: { kind: 'none' } });
+  assert.deepEqual(parseFragment(''), { hostKey: { kind: 'none' }, hostSecret: { kind: 'none' }, invite: { kind: 'none' } });
+  assert.deepEqual(parseFragment('#'), { hostKey: { kind: 'none' }, hostSecret: { kind: 'none' }, invite: { kind: 'none' } });
+  assert.deepEqual(parseFragment('#section-2'), { hostKey: { kind: 'none' }, hostSecret: { kind: 'none' }, invite: { kind: 'none' } });
   assert.ok(hasLinkSecrets(`#host=${SECRET}`));
   assert.ok(hasLinkSecrets('#hostkey=x'));
   assert.ok(!hasLinkSecrets('#top'));
@@ -138,4 +139,11 @@ test('without usable storage nothing is remembered and nothing throws', () => {
   assert.equal(store.hostSecret(MEETING), null);
   store.forgetHostKey();
   store.forgetHostSecret(MEETING);
+});
+
+test('an invitation token is read from #invite= and makes the fragment secret-bearing', () => {
+  assert.deepEqual(parseFragment(`#invite=${SECRET}`).invite, { kind: 'valid', secret: SECRET });
+  assert.deepEqual(parseFragment('#invite=short').invite, { kind: 'invalid' });
+  assert.equal(hasLinkSecrets(`#invite=${SECRET}`), true);
+  assert.equal(inviteLink('https://meet.example', 'AbCdEfGhIjKlMnOpQrStUv', SECRET), `https://meet.example/m/AbCdEfGhIjKlMnOpQrStUv#invite=${SECRET}`);
 });

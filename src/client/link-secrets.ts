@@ -7,7 +7,7 @@
  *
  * Parsing and stripping are pure (tested in link-secrets.test.ts); the browser is plugged in below.
  */
-import { FRAGMENT_HOST_KEY, FRAGMENT_HOST_SECRET, LinkSecret } from '../protocol/messages.js';
+import { FRAGMENT_HOST_KEY, FRAGMENT_HOST_SECRET, FRAGMENT_INVITE, LinkSecret } from '../protocol/messages.js';
 import { meetingPath } from './routes.js';
 
 /** One secret from the fragment: not there, there and well-formed, or there but mangled. */
@@ -16,14 +16,20 @@ export type FragmentSecret = { kind: 'none' } | { kind: 'valid'; secret: string 
 export interface LinkSecrets {
   hostKey: FragmentSecret;
   hostSecret: FragmentSecret;
+  /** A personal invitation's token (`/m/<id>#invite=…`). */
+  invite: FragmentSecret;
 }
 
 const NONE: FragmentSecret = { kind: 'none' };
 
-/** Reads `#hostkey=…` and `#host=…` (other fragment parameters are ignored). */
+/** Reads `#hostkey=…`, `#host=…` and `#invite=…` (other fragment parameters are ignored). */
 export function parseFragment(hash: string): LinkSecrets {
   const params = new URLSearchParams(hash.startsWith('#') ? hash.slice(1) : hash);
-  return { hostKey: readSecret(params, FRAGMENT_HOST_KEY), hostSecret: readSecret(params, FRAGMENT_HOST_SECRET) };
+  return {
+    hostKey: readSecret(params, FRAGMENT_HOST_KEY),
+    hostSecret: readSecret(params, FRAGMENT_HOST_SECRET),
+    invite: readSecret(params, FRAGMENT_INVITE),
+  };
 }
 
 function readSecret(params: URLSearchParams, key: string): FragmentSecret {
@@ -33,8 +39,8 @@ function readSecret(params: URLSearchParams, key: string): FragmentSecret {
 }
 
 export function hasLinkSecrets(hash: string): boolean {
-  const { hostKey, hostSecret } = parseFragment(hash);
-  return hostKey.kind !== 'none' || hostSecret.kind !== 'none';
+  const { hostKey, hostSecret, invite } = parseFragment(hash);
+  return hostKey.kind !== 'none' || hostSecret.kind !== 'none' || invite.kind !== 'none';
 }
 
 /** The address bar, as far as this module needs it (a fake in tests). */
@@ -90,6 +96,11 @@ export function hostLink(origin: string, meetingId: string, hostSecret: string):
   return origin + hostMeetingPath(meetingId, hostSecret);
 }
 
+/** A personal invitation's link; the token never reaches the server except in the join message. */
+export function inviteLink(origin: string, meetingId: string, token: string): string {
+  return `${origin}${meetingPath(meetingId)}#${FRAGMENT_INVITE}=${token}`;
+}
+
 // ---------------------------------------------------------------- remembering
 
 /** The part of Storage used here (a Map-backed fake in tests). */
@@ -97,6 +108,7 @@ export type SecretStorage = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
 
 const HOST_KEY = 'confab.hostKey';
 const hostSecretItem = (meetingId: string) => `confab.hostSecret.${meetingId}`;
+const inviteItem = (meetingId: string) => `confab.invite.${meetingId}`;
 
 /**
  * Where secrets are remembered. Storage may be disabled or full (private modes, strict settings):
@@ -131,6 +143,16 @@ export class SecretStore {
 
   forgetHostSecret(meetingId: string): void {
     write(this.session, hostSecretItem(meetingId), null);
+  }
+
+  /** The invitation this tab came with, so a reload still joins as the invitee. */
+  inviteToken(meetingId: string): string | null {
+    const value = read(this.session, inviteItem(meetingId));
+    return value !== null && LinkSecret.safeParse(value).success ? value : null;
+  }
+
+  setInviteToken(meetingId: string, token: string): void {
+    write(this.session, inviteItem(meetingId), token);
   }
 }
 

@@ -9,7 +9,7 @@ import { waitFor } from '../helpers/browser.js';
 import { Participant } from '../helpers/meeting-page.js';
 import { useServerAndBrowser } from '../helpers/e2e-setup.js';
 
-const fx = useServerAndBrowser();
+const fx = useServerAndBrowser({ env: { CONFAB_ORGANIZATION: 'Gymnasium Musterstadt' } });
 
 async function audioCounter(p: Participant, type: 'inbound-rtp' | 'outbound-rtp', fromMid?: string): Promise<number> {
   return p.page.evaluate(
@@ -98,4 +98,34 @@ test('a locked meeting refuses newcomers; ending it removes everyone', { timeout
     assert.equal(await p.page.getAttribute('#removed-reason', 'data-reason'), 'meeting-ended');
   }
   await Promise.all([host, guest, late].map((p) => p.close()));
+});
+
+test('a personal invitation: the invitee sees who runs the server, enters without the lobby under the given name, once', { timeout: 120_000 }, async () => {
+  const host = await Participant.open(fx.browser, fx.server.hostLink!, 'Hana');
+  await host.startMeeting('Elternabend');
+  await host.join();
+  await host.page.click('#toggle-participants');
+  await host.page.fill('#invite-name', 'Ina Schmidt');
+  await host.page.click('#create-invite');
+  const link = await host.page.inputValue('#invite-link');
+  assert.match(link, /\/m\/[A-Za-z0-9_-]{22}#invite=[A-Za-z0-9_-]{43}$/);
+  await host.page.waitForSelector('[data-invite-id]');
+
+  const ina = await Participant.open(fx.browser, link, 'Somebody else');
+  await ina.page.waitForSelector('#organization:not([hidden])');
+  assert.match((await ina.page.textContent('#organization')) ?? '', /Gymnasium Musterstadt/);
+  assert.doesNotMatch(ina.page.url(), /#/); // the token left the address bar at once
+  await ina.join(); // straight in: no lobby for personal invitations
+  const inaId = await ina.participantId();
+  const row = host.page.locator(`[data-participant-row="${inaId}"]`);
+  await row.waitFor();
+  assert.match((await row.textContent()) ?? '', /Ina Schmidt/);
+  assert.doesNotMatch((await row.textContent()) ?? '', /Guest|Gast/); // a verified name, not a self-chosen one
+
+  // Single use: the same link does not get anyone else in.
+  const copycat = await Participant.open(fx.browser, link, 'Copycat');
+  await copycat.page.fill('#name', 'Copycat');
+  await copycat.page.click('#join');
+  await copycat.page.waitForFunction(() => ['failed', 'invalid-link'].includes(document.body.dataset.state ?? ''));
+  await Promise.all([host, ina, copycat].map((p) => p.close()));
 });

@@ -18,6 +18,7 @@ import {
   type RemoteTrack,
   type Role,
   type ServerMessage,
+  type InviteInfo,
 } from '../../protocol/messages.js';
 import { Emitter } from '../emitter.js';
 import type { LocalMedia } from '../media/local-media.js';
@@ -67,6 +68,8 @@ export interface SessionEvents extends Record<string, unknown> {
   knocks: void;
   /** `meetingState` changed. */
   meetingState: void;
+  /** `invites` or `createdInvite` changed (moderators only). */
+  invites: void;
   moderation: ModerationEvent;
 }
 
@@ -85,6 +88,8 @@ export interface SessionOptions {
   url?: string;
   /** This browser's device token (see JoinMessage.deviceToken). */
   deviceToken?: string | null;
+  /** From a personal invitation link's fragment. */
+  inviteToken?: string | null;
   /** The meeting password, when asked for one. */
   password?: string | null;
 }
@@ -130,6 +135,9 @@ export class CallSession {
   removedReason: RemovedReason | null = null;
   /** Meeting-wide settings, once welcomed. */
   meetingState: MeetingState | null = null;
+  /** The meeting's personal invitations (moderators only), and the one this session just made. */
+  invites: InviteInfo[] = [];
+  createdInvite: { invite: InviteInfo; token: string } | null = null;
   /** Moderators: who is waiting in the lobby. */
   readonly knocks = new Map<string, Knocker>();
   /** Kinds a moderator muted us in and we may not unmute until allowed. */
@@ -260,6 +268,7 @@ export class CallSession {
           videoMuted: attempt.sentMuted.video,
           ...(this.opts.hostSecret ? { hostSecret: this.opts.hostSecret } : {}),
           ...(this.opts.deviceToken ? { deviceToken: this.opts.deviceToken } : {}),
+          ...(this.opts.inviteToken ? { inviteToken: this.opts.inviteToken } : {}),
           ...(this.opts.password ? { password: this.opts.password } : {}),
         });
       },
@@ -345,6 +354,14 @@ export class CallSession {
         this.knocks.set(m.knocker.id, m.knocker);
         this.events.emit('knocks', undefined);
         this.events.emit('moderation', { type: 'knock', knocker: m.knocker });
+        return;
+      case 'invites':
+        this.invites = m.invites;
+        this.events.emit('invites', undefined);
+        return;
+      case 'invite-created':
+        this.createdInvite = { invite: m.invite, token: m.token };
+        this.events.emit('invites', undefined);
         return;
       case 'knock-ended':
         if (this.knocks.delete(m.knockerId)) this.events.emit('knocks', undefined);

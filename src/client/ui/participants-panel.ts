@@ -9,6 +9,7 @@ import { h } from '../dom.js';
 import { icon } from '../icons.js';
 import { translate, translateAttr } from '../i18n/index.js';
 import type { CallSession } from '../session/session.js';
+import { invitesSection } from './invites-section.js';
 import { nameCounts, nameLabel, normalizeName } from './names.js';
 
 type Action = 'mute-audio' | 'mute-video' | 'kick' | 'ban' | 'make-moderator' | 'revoke-moderator';
@@ -101,12 +102,14 @@ export function participantsPanel(session: CallSession, onClose: () => void): { 
     dialog,
   );
 
+  const invites = invitesSection(session);
   const el = h(
     'aside',
     { id: 'participants-panel', class: 'panel', hidden: true, 'aria-labelledby': 'participants-heading' },
     h('div', { class: 'panel-head' }, heading, close),
     lobbySection,
     h('section', { class: 'panel-section' }, people),
+    invites.el,
     controls,
   );
 
@@ -181,6 +184,7 @@ export function participantsPanel(session: CallSession, onClose: () => void): { 
     );
 
     controls.hidden = !mod;
+    invites.update();
     if (!mod && dialog.open) dialog.close();
     const state = session.meetingState;
     if (state) {
@@ -191,7 +195,7 @@ export function participantsPanel(session: CallSession, onClose: () => void): { 
     }
   };
 
-  const unsubscribe = (['participants', 'meeting', 'knocks', 'meetingState'] as const).map((ev) => session.events.on(ev, update));
+  const unsubscribe = (['participants', 'meeting', 'knocks', 'meetingState', 'invites'] as const).map((ev) => session.events.on(ev, update));
   update();
   return { el, update, dispose: () => unsubscribe.forEach((u) => u()) };
 }

@@ -4,6 +4,7 @@
  * came with the host link) are told so and can copy both the guest link and their host link.
  */
 import { DisplayName } from '../../protocol/messages.js';
+import { fetchInstance } from '../api.js';
 import { h } from '../dom.js';
 import { icon } from '../icons.js';
 import { translate, translateAttr, type MessageKey } from '../i18n/index.js';
@@ -37,6 +38,13 @@ const PROBLEM_KEYS: Record<MediaProblem, MessageKey> = {
 };
 
 export function prejoinView(opts: PrejoinOptions): { el: HTMLElement; dispose(): void } {
+  // Who runs this server, as its operator configured it: one more way to tell a real meeting from a fake.
+  const organization = h('p', { id: 'organization', class: 'origin', hidden: true });
+  void fetchInstance().then((r) => {
+    if (!r.ok || !r.info.organization) return;
+    translate(organization, 'prejoin.organization', { organization: r.info.organization });
+    organization.hidden = false;
+  });
   const { media } = opts;
 
   // ---- preview
@@ -147,6 +155,7 @@ export function prejoinView(opts: PrejoinOptions): { el: HTMLElement; dispose():
       ...heading(opts.title),
       opts.hostSecret ? translate(h('p', { id: 'host-notice', class: 'host-notice' }), 'prejoin.hostNotice') : null,
       translate(h('p', { id: 'joining-origin', class: 'origin' }), 'prejoin.origin', { origin: location.origin }),
+      organization,
       translate(h('p', { id: 'meeting-id', class: 'meeting-id' }), 'prejoin.meetingId', { id: opts.meetingId }),
       form,
       share,

@@ -86,6 +86,18 @@ test('kick removes, ban keeps the browser out for the meeting, and hosts cannot 
   assert.deepEqual(m.kick('g', 'h', false), { ok: false, error: 'forbidden' }); // not even a moderator
 });
 
+test('a kick without ban keeps that browser out for the cool-down, even with the lobby off', () => {
+  const clock = { t: 0 };
+  const m = meeting({ clock });
+  m.request('h', req('H', 'host'));
+  m.setLobby('h', false);
+  m.request('k', req('K', 'guest', 'dev-k'));
+  assert.ok(m.kick('h', 'k', false).ok);
+  assert.equal(kind(m.request('k2', req('K', 'guest', 'dev-k'))), 'refused:denied');
+  clock.t = 1000;
+  assert.equal(kind(m.request('k3', req('K', 'guest', 'dev-k'))), 'admitted');
+});
+
 test('a moderator mute holds until a moderator allows unmuting', () => {
   const m = meeting();
   m.request('h', req('H', 'host'));

@@ -8,8 +8,8 @@
  *   lobby while it is on (the default), and are refused while the meeting is locked.
  * - Only hosts and moderators admit, deny, kick, mute, lock, end and change roles. Nobody can act on a
  *   host except to mute them, and moderators can't demote each other's host.
- * - A denied guest can't knock again from the same browser for a while; a banned one not for the
- *   meeting's lifetime. Nobody is ever admitted automatically, also when no moderator is present.
+ * - A denied or kicked guest can't knock again from the same browser for a while; a banned one not
+ *   for the meeting's lifetime. Nobody is ever admitted automatically, also when no moderator is present.
  * - Muted kinds are not forwarded by the SFU. A participant muted by a moderator, or a guest after
  *   "mute all" with unmute locked, may only unmute once a moderator allows it.
  */
@@ -157,14 +157,20 @@ export class Meeting {
 
   // ------------------------------------------------------------------ moderation
 
-  /** Removes a participant (a host can't be kicked); with `ban`, their browser can't come back. */
+  /**
+   * Removes a participant (a host can't be kicked). Their browser can't come back for the deny
+   * cool-down, or with `ban` for the meeting's lifetime.
+   */
   kick(byId: string, targetId: string, ban: boolean): Result<{ target: Participant }> {
     const target = this.participants.get(targetId);
     if (!this.isModerator(byId) || byId === targetId) return { ok: false, error: 'forbidden' };
     if (!target) return { ok: false, error: 'no-such-participant' };
     if (target.role === 'host') return { ok: false, error: 'forbidden' };
     this.participants.delete(targetId);
-    if (ban && target.deviceToken) this.banned.add(target.deviceToken);
+    if (target.deviceToken) {
+      if (ban) this.banned.add(target.deviceToken);
+      else this.deniedUntil.set(target.deviceToken, this.now() + this.options.denyCooldownMs);
+    }
     return { ok: true, target };
   }
 

@@ -47,6 +47,10 @@ test('a muted guest is not forwarded, even from a client that keeps sending; kic
   await guest.waitForState('connected');
   const guestId = await guest.participantId();
   await host.expectMediaFlowing([guestId]);
+  // A self-chosen name is labelled as such.
+  await host.page.click('#toggle-participants');
+  assert.match((await host.page.textContent(`[data-participant-row="${guestId}"]`)) ?? '', /Guest|Gast/);
+  await host.page.click('#toggle-participants');
 
   // The host mutes the guest's microphone from the participants panel.
   await host.page.click('#toggle-participants');
@@ -84,9 +88,12 @@ test('a locked meeting refuses newcomers; ending it removes everyone', { timeout
   const host = await Participant.open(fx.browser, fx.server.hostLink!, 'Hana');
   const url = await host.startMeeting('Staff meeting', { lobby: false });
   await host.join();
-  const guest = await Participant.open(fx.browser, url, 'Gus');
+  // A name that looks like a link stays plain text: nothing to click, nothing opens.
+  const guest = await Participant.open(fx.browser, url, 'www.evil.example/login');
   await guest.join();
   await host.page.click('#toggle-participants');
+  await host.page.waitForSelector('text=www.evil.example/login');
+  assert.equal(await host.page.locator('a[href*="evil"]').count(), 0);
   await host.page.check('#lock-meeting');
   const late = await Participant.open(fx.browser, url, 'Late');
   await late.joinAndWaitFor('failed');

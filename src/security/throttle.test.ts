@@ -24,6 +24,15 @@ test('free failures, then a doubling back-off with a retry time, capped', () => 
   assert.deepEqual(th.check('other'), { allowed: true }); // keys are independent
 });
 
+test('failures are forgotten after a quiet period', () => {
+  const clock = { t: 0 };
+  const th = throttle(clock);
+  for (let i = 0; i < 3; i++) th.fail('k');
+  clock.t = 60_001; // quiet for longer than forgetAfterMs
+  for (let i = 0; i < 3; i++) assert.deepEqual(th.fail('k'), { allowed: true });
+  assert.equal(th.fail('k').allowed, false);
+});
+
 test('success clears a key', () => {
   const th = throttle({ t: 0 });
   for (let i = 0; i < 5; i++) th.fail('k');

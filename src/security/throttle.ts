@@ -45,7 +45,11 @@ export class Throttle {
   fail(key: string): ThrottleDecision {
     const now = this.now();
     this.prune(now);
-    const entry = this.entries.get(key) ?? { failures: 0, blockedUntil: 0, lastFailure: now };
+    let entry = this.entries.get(key);
+    // Old failures are forgiven: a typo an hour ago doesn't shorten today's free attempts.
+    if (!entry || (entry.blockedUntil <= now && now - entry.lastFailure > this.options.forgetAfterMs)) {
+      entry = { failures: 0, blockedUntil: 0, lastFailure: now };
+    }
     entry.failures += 1;
     entry.lastFailure = now;
     const over = entry.failures - this.options.freeFailures;

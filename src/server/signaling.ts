@@ -170,7 +170,12 @@ export class SignalingServer {
       conn.close(1008, 'password-required');
       return;
     }
-    if (conn.ws.readyState !== conn.ws.OPEN) return; // gone while the password was checked
+    if (conn.ws.readyState !== conn.ws.OPEN) {
+      this.deps.directory.release(entry.meeting); // gone while the password was checked
+      return;
+    }
+    // A client that got in is not a guesser (many people may share one address, e.g. a school's).
+    this.deps.joinThrottle.succeed(conn.clientKey);
     conn.phase = 'new';
     const session = this.sessionFor(entry.meeting);
     conn.session = session;

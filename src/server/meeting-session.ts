@@ -92,11 +92,11 @@ export class MeetingSession {
   }
 
   async handleAnswer(member: Member, sdp: string): Promise<boolean> {
-    return this.media.routerFor(this.meeting.id).handleAnswer(member.participantId, sdp);
+    return (await this.media.existingRouter(this.meeting.id)?.handleAnswer(member.participantId, sdp)) ?? false;
   }
 
   async addCandidate(member: Member, candidate: MessageOf<ClientMessage, 'ice'>['candidate']): Promise<void> {
-    await this.media.routerFor(this.meeting.id).addRemoteCandidate(member.participantId, candidate);
+    await this.media.existingRouter(this.meeting.id)?.addRemoteCandidate(member.participantId, candidate);
   }
 
   async handle(member: Member, msg: SessionMessage): Promise<void> {

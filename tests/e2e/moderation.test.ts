@@ -72,6 +72,7 @@ test('a muted guest is not forwarded, even from a client that keeps sending; kic
 
   // Kick with ban: the guest sees why, and the same link (same browser) does not get back in.
   await host.page.click(`[data-participant-row="${guestId}"] [data-action="ban"]`);
+  await host.page.click('#confirm-remove'); // removing someone asks first
   await guest.waitForState('removed');
   assert.equal(await guest.page.getAttribute('#removed-reason', 'data-reason'), 'banned');
   await guest.page.goto(url);

@@ -77,6 +77,37 @@ export function participantsPanel(session: CallSession, onClose: () => void): { 
     dialog.close();
   });
   cancelEnd.addEventListener('click', () => dialog.close());
+  // Removing someone is hard to undo (they can't come back for a while): ask first.
+  const removeTitle = h('h2', { id: 'remove-dialog-title', class: 'panel-title' });
+  const removeBody = h('p');
+  const confirmRemove = h('button', { type: 'button', id: 'confirm-remove', class: 'button button--danger' });
+  const cancelRemove = translate(h('button', { type: 'button', id: 'cancel-remove', class: 'button button--secondary' }), 'panel.end.cancel');
+  const removeDialog = h(
+    'dialog',
+    { id: 'remove-dialog', class: 'dialog', 'aria-labelledby': 'remove-dialog-title' },
+    removeTitle,
+    removeBody,
+    h('div', { class: 'dialog-actions' }, cancelRemove, confirmRemove),
+  );
+  let pendingRemoval: { participantId: string; ban: boolean } | null = null;
+  const askRemoval = (p: ParticipantInfo, ban: boolean) => {
+    pendingRemoval = { participantId: p.id, ban };
+    translate(removeTitle, ban ? 'panel.ban.title' : 'panel.remove.title', { name: p.name });
+    translate(removeBody, ban ? 'panel.ban.body' : 'panel.remove.body', { name: p.name });
+    translate(confirmRemove, ban ? 'panel.action.ban' : 'panel.action.kick');
+    removeDialog.showModal();
+    cancelRemove.focus();
+  };
+  confirmRemove.addEventListener('click', () => {
+    if (pendingRemoval) session.send({ type: 'kick', ...pendingRemoval });
+    pendingRemoval = null;
+    removeDialog.close();
+  });
+  cancelRemove.addEventListener('click', () => {
+    pendingRemoval = null;
+    removeDialog.close();
+  });
+
   const endMeeting = translate(h('button', { type: 'button', id: 'end-meeting', class: 'button button--danger' }), 'panel.end');
   endMeeting.addEventListener('click', () => {
     dialog.showModal();
@@ -111,6 +142,7 @@ export function participantsPanel(session: CallSession, onClose: () => void): { 
     h('section', { class: 'panel-section' }, people),
     invites.el,
     controls,
+    removeDialog,
   );
 
   const actionButton = (p: ParticipantInfo, action: Action) => {
@@ -124,7 +156,7 @@ export function participantsPanel(session: CallSession, onClose: () => void): { 
           return session.send({ type: 'mute', participantId: p.id, kind: action === 'mute-audio' ? 'audio' : 'video' });
         case 'kick':
         case 'ban':
-          return session.send({ type: 'kick', participantId: p.id, ban: action === 'ban' });
+          return askRemoval(p, action === 'ban');
         case 'make-moderator':
         case 'revoke-moderator':
           return session.send({ type: 'set-role', participantId: p.id, role: action === 'make-moderator' ? 'moderator' : 'guest' });

@@ -23,14 +23,16 @@ export type MediaKind = z.infer<typeof MediaKind>;
 function typedText(what: string, max: number) {
   return z
     .string()
-    .transform((s) => s.trim())
+    .transform((s) => s.normalize('NFC').trim())
     .pipe(
       z
         .string()
         .min(1, `${what} is empty`)
         .max(max, `${what} is longer than ${max} characters`)
         // eslint-disable-next-line no-control-regex
-        .regex(/^[^\u0000-\u001f\u007f]*$/, `${what} contains control characters`),
+        // Control, format (bidi overrides, zero-width) and line/paragraph separator characters could
+        // make one name look like another on moderators' screens.
+        .regex(/^[^\p{Cc}\p{Cf}\u2028\u2029]*$/u, `${what} contains control characters`),
     );
 }
 

@@ -186,3 +186,37 @@ test('self-mute reports only real changes, and ids are never reused', () => {
   assert.equal(m.leave('h')?.name, 'H');
   assert.equal(m.leave('h'), undefined);
 });
+
+test('a ban also removes the same browser from the meeting and the lobby', () => {
+  const m = meeting();
+  m.request('h', req('H', 'host'));
+  m.setLobby('h', false);
+  m.request('t1', req('Troll', 'guest', 'dev-t'));
+  m.request('t2', req('Troll 2', 'guest', 'dev-t'));
+  m.setLobby('h', true);
+  m.request('t3', req('Troll 3', 'guest', 'dev-t'));
+  const r = m.kick('h', 't1', true);
+  assert.ok(r.ok);
+  assert.deepEqual(r.sameBrowser, { participants: ['t2'], knockers: ['t3'] });
+  assert.deepEqual(m.ids(), ['h']);
+  assert.deepEqual(m.knockers(), []);
+});
+
+test('a held mute survives a reload; hosts are never held; the lobby is bounded', () => {
+  const m = meeting({ max: 2 });
+  m.request('h', req('H', 'host'));
+  m.setLobby('h', false);
+  m.request('g', req('G', 'guest', 'dev-g'));
+  m.mute('h', 'g', 'audio');
+  m.leave('g');
+  const back = m.request('g2', req('G', 'guest', 'dev-g'));
+  assert.ok(back.kind === 'admitted' && back.participant.audioMuted);
+  assert.deepEqual(m.setMuted('g2', 'audio', false), { ok: false, error: 'forbidden' });
+  m.setRole('h', 'g2', 'moderator');
+  assert.ok(m.mute('g2', 'h', 'audio').ok);
+  assert.deepEqual(m.setMuted('h', 'audio', false), { ok: true, changed: true });
+  m.setLobby('h', true);
+  m.request('w1', req('W1'));
+  m.request('w2', req('W2'));
+  assert.equal(kind(m.request('w3', req('W3'))), 'refused:meeting-full');
+});

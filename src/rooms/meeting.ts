@@ -85,6 +85,8 @@ export class Meeting {
   private readonly banned = new Set<string>();
   private readonly deniedUntil = new Map<string, number>();
   private readonly unmuteLocked = new Set<MediaKind>();
+  /** Held mutes survive a reload: kept per browser for the meeting's lifetime. */
+  private readonly heldByDevice = new Map<string, Set<MediaKind>>();
   private locked = false;
   private lobbyEnabled: boolean;
   private passwordProtected: boolean;
@@ -112,6 +114,7 @@ export class Meeting {
       const until = req.deviceToken ? this.deniedUntil.get(req.deviceToken) : undefined;
       if (until !== undefined && until > this.now()) return { kind: 'refused', reason: 'denied' };
       if (this.lobbyEnabled && req.inviteId === undefined) {
+        if (this.lobby.size >= this.options.maxParticipants) return { kind: 'refused', reason: 'meeting-full' };
         const knocker: Knocker = { id, name: req.name, deviceToken: req.deviceToken, audioMuted: req.audioMuted, videoMuted: req.videoMuted };
         this.lobby.set(id, knocker);
         return { kind: 'waiting', knocker };
@@ -161,17 +164,32 @@ export class Meeting {
    * Removes a participant (a host can't be kicked). Their browser can't come back for the deny
    * cool-down, or with `ban` for the meeting's lifetime.
    */
-  kick(byId: string, targetId: string, ban: boolean): Result<{ target: Participant }> {
+  kick(byId: string, targetId: string, ban: boolean): Result<{ target: Participant; sameBrowser: { participants: string[]; knockers: string[] } }> {
     const target = this.participants.get(targetId);
     if (!this.isModerator(byId) || byId === targetId) return { ok: false, error: 'forbidden' };
     if (!target) return { ok: false, error: 'no-such-participant' };
     if (target.role === 'host') return { ok: false, error: 'forbidden' };
     this.participants.delete(targetId);
-    if (target.deviceToken) {
-      if (ban) this.banned.add(target.deviceToken);
-      else this.deniedUntil.set(target.deviceToken, this.now() + this.options.denyCooldownMs);
+    const sameBrowser = { participants: [] as string[], knockers: [] as string[] };
+    const token = target.deviceToken;
+    if (token) {
+      if (ban) this.banned.add(token);
+      else this.deniedUntil.set(token, this.now() + this.options.denyCooldownMs);
+      // The same browser in another tab goes too, whether inside or knocking.
+      for (const p of [...this.participants.values()]) {
+        if (p.deviceToken === token && p.role !== 'host') {
+          this.participants.delete(p.id);
+          sameBrowser.participants.push(p.id);
+        }
+      }
+      for (const k of [...this.lobby.values()]) {
+        if (k.deviceToken === token) {
+          this.lobby.delete(k.id);
+          sameBrowser.knockers.push(k.id);
+        }
+      }
     }
-    return { ok: true, target };
+    return { ok: true, target, sameBrowser };
   }
 
   /** Mutes `kind` for the target and holds it muted until a moderator allows unmuting. */
@@ -181,6 +199,7 @@ export class Meeting {
     if (!target) return { ok: false, error: 'no-such-participant' };
     target.heldMuted.add(kind);
     target.unmuteAllowed.delete(kind);
+    if (target.deviceToken) this.heldByDevice.set(target.deviceToken, new Set(target.heldMuted));
     return { ok: true, target, changed: setMutedFlag(target, kind, true) };
   }
 
@@ -204,6 +223,7 @@ export class Meeting {
     if (!target) return { ok: false, error: 'no-such-participant' };
     target.heldMuted.delete(kind);
     target.unmuteAllowed.add(kind);
+    if (target.deviceToken) this.heldByDevice.set(target.deviceToken, new Set(target.heldMuted));
     return { ok: true, target };
   }
 
@@ -216,6 +236,7 @@ export class Meeting {
   }
 
   mayUnmute(p: Participant, kind: MediaKind): boolean {
+    if (p.role === 'host') return true; // a host can't be held muted by a moderator
     if (p.heldMuted.has(kind)) return false;
     return isModeratorRole(p.role) || !this.unmuteLocked.has(kind) || p.unmuteAllowed.has(kind);
   }
@@ -278,7 +299,9 @@ export class Meeting {
 
   /** Bans and denials must outlive an empty meeting, so the directory keeps such meetings. */
   get remembersAnyone(): boolean {
-    return this.banned.size > 0 || [...this.deniedUntil.values()].some((t) => t > this.now());
+    const now = this.now();
+    for (const [token, until] of this.deniedUntil) if (until <= now) this.deniedUntil.delete(token);
+    return this.banned.size > 0 || this.deniedUntil.size > 0 || this.heldByDevice.size > 0;
   }
 
   state(): MeetingState {
@@ -341,8 +364,13 @@ export class Meeting {
       heldMuted: new Set(),
       unmuteAllowed: new Set(),
     };
-    // Joining during "mute all" with unmute locked: a guest starts muted for that kind.
+    // Joining during "mute all" with unmute locked, or coming back while held muted: start muted.
     if (!isModeratorRole(req.role)) for (const k of this.unmuteLocked) setMutedFlag(participant, k, true);
+    const held = req.deviceToken && req.role !== 'host' ? this.heldByDevice.get(req.deviceToken) : undefined;
+    for (const k of held ?? []) {
+      participant.heldMuted.add(k);
+      setMutedFlag(participant, k, true);
+    }
     this.participants.set(id, participant);
     return { participant, others };
   }

@@ -3,9 +3,11 @@ import type { IncomingMessage } from 'node:http';
 
 export function clientAddress(req: IncomingMessage, trustProxy: boolean): string | undefined {
   if (trustProxy) {
-    const forwarded = req.headers['x-forwarded-for'];
-    const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
-    if (first) return first;
+    // The proxy appends the address it saw; anything to the left of it came from the client.
+    const header = req.headers['x-forwarded-for'];
+    const forwarded = Array.isArray(header) ? header.join(',') : header;
+    const last = forwarded?.split(',').at(-1)?.trim();
+    if (last) return last;
   }
   return req.socket.remoteAddress;
 }

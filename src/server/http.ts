@@ -98,7 +98,7 @@ export function createRequestHandler(deps: HttpDeps): (req: IncomingMessage, res
       }
       case 'metrics':
         // Operational counters only; served to the machine itself, not the world.
-        if (!isLoopbackRequest(req)) return json(res, 404, { error: 'not found' });
+        if (!isLoopbackRequest(req) || req.headers['x-forwarded-for'] !== undefined) return json(res, 404, { error: 'not found' });
         void deps.metrics.registry.metrics().then((body) => {
           res.writeHead(200, { 'Content-Type': deps.metrics.registry.contentType, 'Cache-Control': 'no-store' });
           res.end(body);

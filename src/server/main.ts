@@ -48,7 +48,7 @@ const metrics = createMetrics({
 const purge = setInterval(() => {
   const removed = directory.purgeExpired();
   if (removed > 0) log.info({ removed }, 'expired meetings deleted');
-}, 60 * 60_000);
+}, 10 * 60_000); // also forgets empty meetings whose denials have run out
 directory.purgeExpired();
 
 if (!existsSync(join(config.clientDir, 'index.html'))) {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { hashPassword } from '../security/passwords.js';
 import { openDatabase } from '../store/database.js';
 import { InviteStore } from '../store/invite-store.js';
 import { MeetingStore } from '../store/meeting-store.js';
@@ -41,9 +42,9 @@ test('a password keeps guests out until they give it; hosts do not need it; it c
   assert.equal(role(await d.enter(meetingId, { hostSecret })), 'host');
   const live = await d.enter(meetingId, { hostSecret });
   assert.ok(typeof live !== 'string' && live.meeting.state().passwordProtected && !live.meeting.state().lobbyEnabled);
-  await d.setPassword(meetingId, 'neu und lang');
+  d.storePasswordHash(meetingId, await hashPassword('neu und lang'));
   assert.equal(await d.enter(meetingId, { password: 'sesam öffne' }), 'password');
-  await d.setPassword(meetingId, null);
+  d.storePasswordHash(meetingId, null);
   assert.equal(role(await d.enter(meetingId, {})), 'guest');
 });
 

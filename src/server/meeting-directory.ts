@@ -122,8 +122,9 @@ export class MeetingDirectory {
     return !invite.revoked && (invite.expiresAt === null || invite.expiresAt > this.now()) && !(invite.singleUse && invite.used);
   }
 
-  async setPassword(meetingId: string, password: string | null): Promise<void> {
-    this.store.setPassword(meetingId, password === null ? null : await hashPassword(password));
+  /** Stores a password hash made with security/passwords (null: no password). */
+  storePasswordHash(meetingId: string, passwordHash: string | null): void {
+    this.store.setPassword(meetingId, passwordHash);
   }
 
   saveLobby(meetingId: string, enabled: boolean): void {
@@ -148,7 +149,7 @@ export class MeetingDirectory {
   purgeExpired(): number {
     const now = this.now();
     for (const [id, meeting] of this.live) {
-      if (meeting.isEmpty && !this.store.get(id, now)) this.live.delete(id);
+      if (meeting.isEmpty && (!meeting.remembersAnyone || !this.store.get(id, now))) this.live.delete(id);
     }
     return this.store.deleteExpired(now);
   }

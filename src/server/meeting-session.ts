@@ -12,6 +12,7 @@ import type {
   ServerMessage,
 } from '../protocol/messages.js';
 import { toInfo, type Admission, type EntryRequest, type Meeting, type ModerationError } from '../rooms/meeting.js';
+import { hashPassword } from '../security/passwords.js';
 import type { MediaPlane } from '../sfu/media-plane.js';
 import type { Logger } from './log.js';
 import { logTag } from './log-tag.js';
@@ -29,6 +30,9 @@ export interface Member {
 
 export type SessionMessage = Exclude<ClientMessage, { type: 'join' | 'leave' | 'answer' | 'ice' }>;
 
+/** Personal invitations per meeting; a bound on what one (promoted) moderator can store. */
+const MAX_INVITES = 200;
+
 const MODERATION_ERRORS: Record<ModerationError, { code: ErrorCode; message: string }> = {
   forbidden: { code: 'forbidden', message: 'not allowed' },
   'no-such-participant': { code: 'no-such-participant', message: 'no such participant' },
@@ -37,6 +41,8 @@ const MODERATION_ERRORS: Record<ModerationError, { code: ErrorCode; message: str
 
 export class MeetingSession {
   private readonly members = new Map<string, Member>();
+  /** Orders overlapping password changes: only the latest one is applied. */
+  private passwordChanges = 0;
 
   constructor(
     readonly meeting: Meeting,
@@ -133,11 +139,20 @@ export class MeetingSession {
       case 'kick': {
         const r = m.kick(by, msg.participantId, msg.ban);
         if (!r.ok) return this.refuse(member, msg.type, r.error);
+        const reason = msg.ban ? 'banned' : 'kicked';
+        for (const id of r.sameBrowser.participants) {
+          this.departed(id);
+          this.remove(id, reason);
+        }
+        for (const id of r.sameBrowser.knockers) {
+          this.toModerators({ type: 'knock-ended', knockerId: id });
+          this.remove(id, reason);
+        }
         this.departed(msg.participantId);
         // A kicked invitee's personal link stops working too.
         if (r.target.inviteId && this.directory.revokeInvite(m.id, r.target.inviteId)) this.invitesChanged();
         this.log.info({ meeting: logTag(m.id), participant: logTag(msg.participantId), ban: msg.ban }, 'kicked');
-        return this.remove(msg.participantId, msg.ban ? 'banned' : 'kicked');
+        return this.remove(msg.participantId, reason);
       }
       case 'mute': {
         const r = m.mute(by, msg.participantId, msg.kind);
@@ -174,13 +189,17 @@ export class MeetingSession {
         return this.admittedAll(r.admitted);
       }
       case 'set-password': {
-        const r = m.setPasswordProtected(by, msg.password !== null);
-        if (!r.ok) return this.refuse(member, msg.type, r.error);
-        await this.directory.setPassword(m.id, msg.password);
+        if (!m.isModerator(by)) return this.refuse(member, msg.type, 'forbidden');
+        const change = ++this.passwordChanges;
+        const hash = msg.password === null ? null : await hashPassword(msg.password);
+        // Hashing takes a while: apply only if this is still the latest change by a moderator.
+        if (change !== this.passwordChanges || !m.isModerator(by) || m.isEnded) return;
+        this.directory.storePasswordHash(m.id, hash);
+        m.setPasswordProtected(by, hash !== null);
         return this.stateChanged();
       }
       case 'create-invite': {
-        if (!m.isModerator(by)) return this.refuse(member, msg.type, 'forbidden');
+        if (!m.isModerator(by) || this.directory.listInvites(m.id).length >= MAX_INVITES) return this.refuse(member, msg.type, 'forbidden');
         const { invite, token } = this.directory.createInvite(m.id, msg);
         member.send({ type: 'invite-created', invite, token });
         return this.invitesChanged();

@@ -14,6 +14,13 @@ import type { Logger } from './log.js';
 import type { MeetingDirectory } from './meeting-directory.js';
 import { MeetingSession, type Member } from './meeting-session.js';
 
+/**
+ * Joins being checked at once (a password check takes tens of milliseconds): per client and per
+ * meeting. Without a cap, many parallel attempts would all pass the throttle before any failure counts.
+ */
+const MAX_PENDING_JOINS_PER_CLIENT = 2;
+const MAX_PENDING_JOINS_PER_MEETING = 8;
+
 /** Per-connection budget: sustained messages per second, and the burst allowed above it. */
 const RATE_PER_SECOND = 50;
 const RATE_BURST = 200;
@@ -67,6 +74,7 @@ class Connection implements Member {
 export class SignalingServer {
   private readonly sessions = new Map<string, MeetingSession>();
   private connections = 0;
+  private readonly pending = new Map<string, number>();
 
   constructor(private readonly deps: SignalingDeps) {}
 
@@ -139,9 +147,29 @@ export class SignalingServer {
 
   private async join(conn: Connection, msg: MessageOf<ClientMessage, 'join'>): Promise<void> {
     conn.phase = 'closed'; // until decided: no second join while a password is being checked
+    const keys = [`c:${conn.clientKey}`, `m:${msg.meetingId}`];
+    if ((this.pending.get(keys[0]!) ?? 0) >= MAX_PENDING_JOINS_PER_CLIENT || (this.pending.get(keys[1]!) ?? 0) >= MAX_PENDING_JOINS_PER_MEETING) {
+      conn.error('rate-limited', 'too many attempts at once; try again in 1 s', msg.type, false);
+      conn.close(1008, 'rate-limited');
+      return;
+    }
+    for (const k of keys) this.pending.set(k, (this.pending.get(k) ?? 0) + 1);
+    try {
+      await this.checkedJoin(conn, msg);
+    } finally {
+      for (const k of keys) {
+        const n = (this.pending.get(k) ?? 1) - 1;
+        if (n > 0) this.pending.set(k, n);
+        else this.pending.delete(k);
+      }
+    }
+  }
+
+  private async checkedJoin(conn: Connection, msg: MessageOf<ClientMessage, 'join'>): Promise<void> {
     const throttled = this.deps.joinThrottle.check(conn.clientKey);
-    // The meeting-wide password throttle never locks out hosts, who come in with the host link.
-    const meetingThrottled = msg.hostSecret ? { allowed: true as const } : this.deps.passwordThrottle.check(msg.meetingId);
+    // The meeting-wide password throttle never locks out hosts or invitees, who need no password.
+    const exempt = msg.hostSecret !== undefined || msg.inviteToken !== undefined;
+    const meetingThrottled = exempt ? { allowed: true as const } : this.deps.passwordThrottle.check(msg.meetingId);
     const blocked = !throttled.allowed ? throttled : !meetingThrottled.allowed ? meetingThrottled : undefined;
     if (blocked && !blocked.allowed) {
       conn.error('rate-limited', `too many failed attempts; try again in ${blocked.retryAfterSeconds} s`, msg.type, false);
@@ -174,8 +202,6 @@ export class SignalingServer {
       this.deps.directory.release(entry.meeting); // gone while the password was checked
       return;
     }
-    // A client that got in is not a guesser (many people may share one address, e.g. a school's).
-    this.deps.joinThrottle.succeed(conn.clientKey);
     conn.phase = 'new';
     const session = this.sessionFor(entry.meeting);
     conn.session = session;

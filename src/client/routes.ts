@@ -18,7 +18,3 @@ export function parseRoute(pathname: string): Route {
 export function meetingPath(meetingId: string): string {
   return `/m/${meetingId}`;
 }
-
-export function meetingUrl(meetingId: string): string {
-  return location.origin + meetingPath(meetingId);
-}

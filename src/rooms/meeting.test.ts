@@ -220,3 +220,14 @@ test('a held mute survives a reload; hosts are never held; the lobby is bounded'
   m.request('w2', req('W2'));
   assert.equal(kind(m.request('w3', req('W3'))), 'refused:meeting-full');
 });
+
+test('a browser whose held mute was lifted is not remembered', () => {
+  const m = meeting();
+  m.request('h', req('H', 'host'));
+  m.setLobby('h', false);
+  m.request('g', req('G', 'guest', 'dev-g'));
+  m.mute('h', 'g', 'audio');
+  assert.equal(m.remembersAnyone, true);
+  m.allowUnmute('h', 'g', 'audio');
+  assert.equal(m.remembersAnyone, false);
+});

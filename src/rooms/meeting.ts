@@ -165,9 +165,9 @@ export class Meeting {
    * cool-down, or with `ban` for the meeting's lifetime.
    */
   kick(byId: string, targetId: string, ban: boolean): Result<{ target: Participant; sameBrowser: { participants: string[]; knockers: string[] } }> {
-    const target = this.participants.get(targetId);
-    if (!this.isModerator(byId) || byId === targetId) return { ok: false, error: 'forbidden' };
-    if (!target) return { ok: false, error: 'no-such-participant' };
+    if (byId === targetId) return { ok: false, error: 'forbidden' };
+    const target = this.moderatedTarget(byId, targetId);
+    if (typeof target === 'string') return { ok: false, error: target };
     if (target.role === 'host') return { ok: false, error: 'forbidden' };
     this.participants.delete(targetId);
     const sameBrowser = { participants: [] as string[], knockers: [] as string[] };
@@ -194,12 +194,11 @@ export class Meeting {
 
   /** Mutes `kind` for the target and holds it muted until a moderator allows unmuting. */
   mute(byId: string, targetId: string, kind: MediaKind): Result<{ target: Participant; changed: boolean }> {
-    if (!this.isModerator(byId)) return { ok: false, error: 'forbidden' };
-    const target = this.participants.get(targetId);
-    if (!target) return { ok: false, error: 'no-such-participant' };
+    const target = this.moderatedTarget(byId, targetId);
+    if (typeof target === 'string') return { ok: false, error: target };
     target.heldMuted.add(kind);
     target.unmuteAllowed.delete(kind);
-    if (target.deviceToken) this.heldByDevice.set(target.deviceToken, new Set(target.heldMuted));
+    this.rememberHeld(target);
     return { ok: true, target, changed: setMutedFlag(target, kind, true) };
   }
 
@@ -218,12 +217,11 @@ export class Meeting {
   }
 
   allowUnmute(byId: string, targetId: string, kind: MediaKind): Result<{ target: Participant }> {
-    if (!this.isModerator(byId)) return { ok: false, error: 'forbidden' };
-    const target = this.participants.get(targetId);
-    if (!target) return { ok: false, error: 'no-such-participant' };
+    const target = this.moderatedTarget(byId, targetId);
+    if (typeof target === 'string') return { ok: false, error: target };
     target.heldMuted.delete(kind);
     target.unmuteAllowed.add(kind);
-    if (target.deviceToken) this.heldByDevice.set(target.deviceToken, new Set(target.heldMuted));
+    this.rememberHeld(target);
     return { ok: true, target };
   }
 
@@ -263,9 +261,8 @@ export class Meeting {
   }
 
   setRole(byId: string, targetId: string, role: 'moderator' | 'guest'): Result<{ target: Participant; changed: boolean }> {
-    if (!this.isModerator(byId)) return { ok: false, error: 'forbidden' };
-    const target = this.participants.get(targetId);
-    if (!target) return { ok: false, error: 'no-such-participant' };
+    const target = this.moderatedTarget(byId, targetId);
+    if (typeof target === 'string') return { ok: false, error: target };
     if (target.role === 'host') return { ok: false, error: 'forbidden' };
     const changed = target.role !== role;
     target.role = role;
@@ -345,6 +342,19 @@ export class Meeting {
 
   ids(): string[] {
     return [...this.participants.keys()];
+  }
+
+  /** The participant a moderator acts on, or why the action is refused (permission first). */
+  private moderatedTarget(byId: string, targetId: string): Participant | ModerationError {
+    if (!this.isModerator(byId)) return 'forbidden';
+    return this.participants.get(targetId) ?? 'no-such-participant';
+  }
+
+  /** Keeps a browser's held mutes for a reload; nothing is kept once nothing is held. */
+  private rememberHeld(p: Participant): void {
+    if (!p.deviceToken) return;
+    if (p.heldMuted.size > 0) this.heldByDevice.set(p.deviceToken, new Set(p.heldMuted));
+    else this.heldByDevice.delete(p.deviceToken);
   }
 
   private get isFull(): boolean {

@@ -47,19 +47,11 @@ export class Producer {
     if (i >= 0) this.consumers.splice(i, 1);
   }
 
-  get consumerCount(): number {
-    return this.consumers.length;
-  }
-
   setPaused(paused: boolean): void {
     if (this.paused === paused) return;
     this.paused = paused;
     // Subscribers resume at a keyframe (their consumers wait for one after a gap in video).
     if (!paused) for (const c of this.consumers) c.restartAtKeyframe();
-  }
-
-  get isPaused(): boolean {
-    return this.paused;
   }
 
   requestKeyframe(): void {

@@ -9,7 +9,9 @@
  */
 import { fetchMeetingInfo } from './api.js';
 import { detectLanguage, onLanguageChange, setLanguage, t, type MessageKey } from './i18n/index.js';
-import { browserAddressBar, hasLinkSecrets, resolveHostSecret, SecretStore, takeLinkSecrets, type FragmentSecret } from './link-secrets.js';
+import { MeetingEncryption } from './e2ee/meeting-encryption.js';
+import { e2eeSupported } from './e2ee/support.js';
+import { browserAddressBar, hasLinkSecrets, resolveSecret, SecretStore, takeLinkSecrets, type LinkSecrets } from './link-secrets.js';
 import { LocalMedia } from './media/local-media.js';
 import { parseRoute } from './routes.js';
 import { CallSession, type ConnectionState } from './session/session.js';
@@ -25,7 +27,17 @@ import { loadingView } from './ui/loading.js';
 import { focusPrejoin, prejoinView } from './ui/prejoin.js';
 import { errorMessageKey, errorTitleKey } from './ui/server-errors.js';
 
-type PageState = 'home' | 'loading' | 'prejoin' | 'invalid-link' | ConnectionState;
+type PageState = 'home' | 'loading' | 'prejoin' | 'invalid-link' | 'e2ee-unsupported' | ConnectionState;
+
+/** What the pre-join screen and the join need to know about the meeting a link leads to. */
+interface MeetingLink {
+  meetingId: string;
+  meetingKey: string;
+  hostSecret: string | null;
+  title: string | null;
+  /** This browser can end-to-end encrypt (otherwise the host allowed such browsers in). */
+  canEncrypt: boolean;
+}
 type View = 'home' | 'loading' | 'prejoin' | 'lobby' | 'call' | 'ended' | 'removed';
 
 export class App {
@@ -57,7 +69,7 @@ export class App {
     if (route.page === 'home') {
       if (fromLink.hostKey.kind === 'valid') this.secrets.setHostKey(fromLink.hostKey.secret);
       this.showHome(fromLink.hostKey.kind === 'invalid');
-    } else if (route.page === 'meeting') void this.openMeeting(route.meetingId, fromLink.hostSecret, fromLink.invite);
+    } else if (route.page === 'meeting') void this.openMeeting(route.meetingId, fromLink);
     else this.showInvalidLink();
   }
 
@@ -79,47 +91,72 @@ export class App {
     this.mount('ended', endedView({ title: 'prejoin.invalidMeeting.title', message: 'prejoin.invalidMeeting', tone: 'error' }), 'invalid-link', 'title.home');
   }
 
-  /** A host secret from the link wins over the one this tab kept; then ask the server about the meeting. */
-  private async openMeeting(meetingId: string, fromLink: FragmentSecret, invite: FragmentSecret): Promise<void> {
-    const resolved = resolveHostSecret(fromLink, this.secrets.hostSecret(meetingId));
-    if (!resolved.ok || invite.kind === 'invalid') return this.showInvalidLink();
+  /**
+   * Secrets from the link win over the ones this tab kept. Without the meeting's encryption secret
+   * nobody can take part (the server can't supply it), so such a link stops here; then ask the
+   * server about the meeting.
+   */
+  private async openMeeting(meetingId: string, fromLink: LinkSecrets): Promise<void> {
+    const resolved = resolveSecret(fromLink.hostSecret, this.secrets.hostSecret(meetingId));
+    const key = resolveSecret(fromLink.meetingKey, this.secrets.meetingKey(meetingId));
+    if (!resolved.ok || !key.ok || fromLink.invite.kind === 'invalid') return this.showInvalidLink();
+    if (!key.secret) return this.showMissingKey();
+    const meetingKey = key.secret;
+    this.secrets.setMeetingKey(meetingId, meetingKey);
     const hostSecret = resolved.secret;
     if (hostSecret) this.secrets.setHostSecret(meetingId, hostSecret);
-    if (invite.kind === 'valid') this.secrets.setInviteToken(meetingId, invite.secret);
+    if (fromLink.invite.kind === 'valid') this.secrets.setInviteToken(meetingId, fromLink.invite.secret);
     this.mount('loading', loadingView('prejoin.loading'), 'loading', 'title.meeting');
-    const info = await fetchMeetingInfo(meetingId);
+    const [info, canEncrypt] = await Promise.all([fetchMeetingInfo(meetingId), e2eeSupported()]);
     if (!info.ok && info.kind === 'not-found') {
       this.secrets.forgetHostSecret(meetingId);
       return this.showNotFound();
     }
+    // A browser that can't encrypt is told so at once, unless the host lets such browsers in.
+    if (!canEncrypt && !(info.ok && info.info.allowUnencrypted)) return this.showUnsupported();
     // Any other failure (throttled, offline): carry on without the title; joining will tell.
-    this.showPrejoin(meetingId, info.ok ? info.info.title : null, hostSecret);
+    this.showPrejoin({ meetingId, meetingKey, hostSecret, canEncrypt, title: info.ok ? info.info.title : null });
+  }
+
+  private showMissingKey(): void {
+    this.mount('ended', endedView({ title: 'e2ee.missingKey.title', message: 'e2ee.missingKey', tone: 'error' }), 'invalid-link', 'title.meeting');
+  }
+
+  private showUnsupported(): void {
+    this.mount('ended', endedView({ title: 'e2ee.unsupported.title', message: 'e2ee.unsupported', tone: 'error' }), 'e2ee-unsupported', 'title.meeting');
   }
 
   private showNotFound(): void {
     this.mount('ended', endedView({ title: 'error.meetingNotFound.title', message: 'error.meetingNotFound', tone: 'error' }), 'invalid-link', 'title.meeting');
   }
 
-  private showPrejoin(meetingId: string, title: string | null, hostSecret: string | null, passwordPrompt: { serverMessage: string } | null = null): void {
+  private showPrejoin(meeting: MeetingLink, passwordPrompt: { serverMessage: string } | null = null): void {
+    const { meetingId, meetingKey, hostSecret, canEncrypt, title } = meeting;
     const view = prejoinView({
       meetingId,
+      meetingKey,
       title,
       hostSecret,
+      canEncrypt,
       media: this.media,
       passwordPrompt,
-      onJoin: (name, password) => this.join(meetingId, name, title, hostSecret, password),
+      onJoin: (name, password) => this.join(meeting, name, password),
     });
     this.mount('prejoin', view.el, 'prejoin', 'title.meeting', view.dispose);
     focusPrejoin(this.root);
   }
 
-  private join(meetingId: string, name: string, title: string | null, hostSecret: string | null, password?: string): void {
+  private join(meeting: MeetingLink, name: string, password?: string): void {
+    const { meetingId, meetingKey, hostSecret, title } = meeting;
     save('name', name);
+    this.session?.encryption?.close();
     const session = new CallSession({
       meetingId,
+      meetingKey,
       name,
       media: this.media,
       hostSecret,
+      encryption: meeting.canEncrypt ? (relay) => MeetingEncryption.create(meetingId, meetingKey, relay) : null,
       inviteToken: hostSecret ? null : this.secrets.inviteToken(meetingId),
       title: title ?? '',
       deviceToken: deviceToken(),
@@ -130,7 +167,8 @@ export class App {
       if (this.session !== session) return;
       if (state === 'failed' && session.error === 'password-required') {
         // Back to the pre-join screen, now asking for the password.
-        this.showPrejoin(meetingId, session.title || title, hostSecret, { serverMessage: session.errorMessage ?? '' });
+        session.encryption?.close();
+        this.showPrejoin({ ...meeting, title: session.title || title }, { serverMessage: session.errorMessage ?? '' });
         focusPrejoin(this.root);
         return;
       }

@@ -4,15 +4,13 @@
  * storage, a fresh token per page load (still valid, just not remembered).
  */
 import { LinkSecret } from '../protocol/messages.js';
+import { randomBytes, toBase64Url } from './e2ee/encoding.js';
 import { load, save } from './storage.js';
 
 let memo: string | null = null;
 
 export function newDeviceToken(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(32));
-  let bin = '';
-  for (const b of bytes) bin += String.fromCharCode(b);
-  return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return toBase64Url(randomBytes(32));
 }
 
 export function deviceToken(): string {

@@ -12,7 +12,7 @@ import {
   hostMeetingPath,
   inviteLink,
   parseFragment,
-  resolveHostSecret,
+  resolveSecret,
   SecretStore,
   takeLinkSecrets,
   type AddressBar,
@@ -37,12 +37,12 @@ function fakeBar(pathname: string, hash: string): AddressBar & { replaced: strin
 }
 
 test('the host key and the host secret are read from the fragment', () => {
-  assert.deepEqual(parseFragment(`#hostkey=${KEY}`), { hostKey: { kind: 'valid', secret: KEY }, hostSecret: { kind: 'none' }, invite: { kind: 'none' } });
-  assert.deepEqual(parseFragment(`#host=${SECRET}`), { hostKey: { kind: 'none' }, hostSecret: { kind: 'valid', secret: SECRET }, invite: { kind: 'none' } });
+  assert.deepEqual(parseFragment(`#hostkey=${KEY}`), { hostKey: { kind: 'valid', secret: KEY }, hostSecret: { kind: 'none' }, invite: { kind: 'none' }, meetingKey: { kind: 'none' } });
+  assert.deepEqual(parseFragment(`#host=${SECRET}`), { hostKey: { kind: 'none' }, hostSecret: { kind: 'valid', secret: SECRET }, invite: { kind: 'none' }, meetingKey: { kind: 'none' } });
   assert.deepEqual(parseFragment(`host=${SECRET}&other=1`).hostSecret, { kind: 'valid', secret: SECRET });
-  assert.deepEqual(parseFragment(''), { hostKey: { kind: 'none' }, hostSecret: { kind: 'none' }, invite: { kind: 'none' } });
-  assert.deepEqual(parseFragment('#'), { hostKey: { kind: 'none' }, hostSecret: { kind: 'none' }, invite: { kind: 'none' } });
-  assert.deepEqual(parseFragment('#section-2'), { hostKey: { kind: 'none' }, hostSecret: { kind: 'none' }, invite: { kind: 'none' } });
+  assert.deepEqual(parseFragment(''), { hostKey: { kind: 'none' }, hostSecret: { kind: 'none' }, invite: { kind: 'none' }, meetingKey: { kind: 'none' } });
+  assert.deepEqual(parseFragment('#'), { hostKey: { kind: 'none' }, hostSecret: { kind: 'none' }, invite: { kind: 'none' }, meetingKey: { kind: 'none' } });
+  assert.deepEqual(parseFragment('#section-2'), { hostKey: { kind: 'none' }, hostSecret: { kind: 'none' }, invite: { kind: 'none' }, meetingKey: { kind: 'none' } });
   assert.ok(hasLinkSecrets(`#host=${SECRET}`));
   assert.ok(hasLinkSecrets('#hostkey=x'));
   assert.ok(!hasLinkSecrets('#top'));
@@ -80,20 +80,21 @@ test('a fragment with a secret leaves the address bar, path kept, query and frag
 });
 
 test('a secret from the link wins over a remembered one; a mangled one invalidates the link', () => {
-  assert.deepEqual(resolveHostSecret({ kind: 'valid', secret: SECRET }, KEY), { ok: true, secret: SECRET });
-  assert.deepEqual(resolveHostSecret({ kind: 'none' }, SECRET), { ok: true, secret: SECRET });
-  assert.deepEqual(resolveHostSecret({ kind: 'none' }, null), { ok: true, secret: null });
-  assert.deepEqual(resolveHostSecret({ kind: 'none' }, 'tampered'), { ok: true, secret: null });
-  assert.deepEqual(resolveHostSecret({ kind: 'invalid' }, SECRET), { ok: false });
+  assert.deepEqual(resolveSecret({ kind: 'valid', secret: SECRET }, KEY), { ok: true, secret: SECRET });
+  assert.deepEqual(resolveSecret({ kind: 'none' }, SECRET), { ok: true, secret: SECRET });
+  assert.deepEqual(resolveSecret({ kind: 'none' }, null), { ok: true, secret: null });
+  assert.deepEqual(resolveSecret({ kind: 'none' }, 'tampered'), { ok: true, secret: null });
+  assert.deepEqual(resolveSecret({ kind: 'invalid' }, SECRET), { ok: false });
 });
 
-test('links: the secret only ever in the fragment; the guest link has none', () => {
-  assert.equal(hostMeetingPath(MEETING, SECRET), `/m/${MEETING}#host=${SECRET}`);
-  assert.equal(hostLink('https://confab.example', MEETING, SECRET), `https://confab.example/m/${MEETING}#host=${SECRET}`);
-  assert.equal(guestLink('https://confab.example', MEETING), `https://confab.example/m/${MEETING}`);
-  const url = new URL(hostLink('https://confab.example', MEETING, SECRET));
+test('links: secrets only ever in the fragment; the guest link has only the meeting key', () => {
+  assert.equal(hostMeetingPath(MEETING, SECRET, KEY), `/m/${MEETING}#key=${KEY}&host=${SECRET}`);
+  assert.equal(hostLink('https://confab.example', MEETING, SECRET, KEY), `https://confab.example/m/${MEETING}#key=${KEY}&host=${SECRET}`);
+  assert.equal(guestLink('https://confab.example', MEETING, KEY), `https://confab.example/m/${MEETING}#key=${KEY}`);
+  assert.deepEqual(parseFragment(new URL(guestLink('https://confab.example', MEETING, KEY)).hash).meetingKey, { kind: 'valid', secret: KEY });
+  const url = new URL(hostLink('https://confab.example', MEETING, SECRET, KEY));
   assert.equal(url.search, '');
-  assert.ok(!url.pathname.includes(SECRET));
+  assert.ok(!url.pathname.includes(SECRET) && !url.pathname.includes(KEY));
   assert.deepEqual(parseFragment(url.hash).hostSecret, { kind: 'valid', secret: SECRET });
 });
 
@@ -145,5 +146,5 @@ test('an invitation token is read from #invite= and makes the fragment secret-be
   assert.deepEqual(parseFragment(`#invite=${SECRET}`).invite, { kind: 'valid', secret: SECRET });
   assert.deepEqual(parseFragment('#invite=short').invite, { kind: 'invalid' });
   assert.equal(hasLinkSecrets(`#invite=${SECRET}`), true);
-  assert.equal(inviteLink('https://meet.example', 'AbCdEfGhIjKlMnOpQrStUv', SECRET), `https://meet.example/m/AbCdEfGhIjKlMnOpQrStUv#invite=${SECRET}`);
+  assert.equal(inviteLink('https://meet.example', 'AbCdEfGhIjKlMnOpQrStUv', SECRET, KEY), `https://meet.example/m/AbCdEfGhIjKlMnOpQrStUv#key=${KEY}&invite=${SECRET}`);
 });

@@ -1,12 +1,15 @@
 /**
- * Secrets in links: the instance host key (`/#hostkey=…`) and a meeting's host secret
- * (`/m/<id>#host=…`). They only ever travel in the fragment, which browsers never send to the server
+ * Secrets in links: the instance host key (`/#hostkey=…`), a meeting's end-to-end encryption secret
+ * (`/m/<id>#key=…`, in every meeting link; the server never sees it) and its host secret
+ * (`#host=…`) or a personal invitation (`#invite=…`). They only ever travel in the fragment, which browsers never send to the server
  * or in Referer headers. As soon as the page has read them they leave the address bar, so that
  * copying the address (or a screenshot of it) doesn't pass them on by accident; the host key is kept
- * in localStorage, a host secret in sessionStorage (this tab, this meeting).
+ * in localStorage, the others in sessionStorage (this tab, this meeting).
  *
  * Parsing and stripping are pure (tested in link-secrets.test.ts); the browser is plugged in below.
  */
+import { FRAGMENT_MEETING_KEY } from '../protocol/e2ee.js';
+import { randomBytes, toBase64Url } from './e2ee/encoding.js';
 import { FRAGMENT_HOST_KEY, FRAGMENT_HOST_SECRET, FRAGMENT_INVITE, LinkSecret } from '../protocol/messages.js';
 import { meetingPath } from './routes.js';
 
@@ -18,17 +21,20 @@ export interface LinkSecrets {
   hostSecret: FragmentSecret;
   /** A personal invitation's token (`/m/<id>#invite=…`). */
   invite: FragmentSecret;
+  /** The meeting's end-to-end encryption secret (`/m/<id>#key=…`). */
+  meetingKey: FragmentSecret;
 }
 
 const NONE: FragmentSecret = { kind: 'none' };
 
-/** Reads `#hostkey=…`, `#host=…` and `#invite=…` (other fragment parameters are ignored). */
+/** Reads `#hostkey=…`, `#host=…`, `#invite=…` and `#key=…` (other fragment parameters are ignored). */
 export function parseFragment(hash: string): LinkSecrets {
   const params = new URLSearchParams(hash.startsWith('#') ? hash.slice(1) : hash);
   return {
     hostKey: readSecret(params, FRAGMENT_HOST_KEY),
     hostSecret: readSecret(params, FRAGMENT_HOST_SECRET),
     invite: readSecret(params, FRAGMENT_INVITE),
+    meetingKey: readSecret(params, FRAGMENT_MEETING_KEY),
   };
 }
 
@@ -39,8 +45,7 @@ function readSecret(params: URLSearchParams, key: string): FragmentSecret {
 }
 
 export function hasLinkSecrets(hash: string): boolean {
-  const { hostKey, hostSecret, invite } = parseFragment(hash);
-  return hostKey.kind !== 'none' || hostSecret.kind !== 'none' || invite.kind !== 'none';
+  return Object.values(parseFragment(hash)).some((s) => s.kind !== 'none');
 }
 
 /** The address bar, as far as this module needs it (a fake in tests). */
@@ -74,31 +79,38 @@ export function takeLinkSecrets(bar: AddressBar): LinkSecrets {
 }
 
 /**
- * The host secret to join with: a fresh one from the link wins over the one this tab remembered; a
- * mangled one in the link makes the link invalid (joining as a guest instead would surprise a host).
+ * The secret to use: a fresh one from the link wins over the one this tab remembered; a mangled one
+ * in the link makes the link invalid (joining as a guest instead would surprise a host, and a
+ * mangled meeting key can't decrypt anything).
  */
-export function resolveHostSecret(fromLink: FragmentSecret, remembered: string | null): { ok: true; secret: string | null } | { ok: false } {
+export function resolveSecret(fromLink: FragmentSecret, remembered: string | null): { ok: true; secret: string | null } | { ok: false } {
   if (fromLink.kind === 'valid') return { ok: true, secret: fromLink.secret };
   if (fromLink.kind === 'invalid') return { ok: false };
   return { ok: true, secret: remembered !== null && LinkSecret.safeParse(remembered).success ? remembered : null };
 }
 
+/** A new meeting secret for end-to-end encryption: 256 random bits, made in the browser. */
+export function newMeetingKey(): string {
+  return toBase64Url(randomBytes(32));
+}
+
 /** Where a host goes after creating a meeting (the fragment is read and stripped there). */
-export function hostMeetingPath(meetingId: string, hostSecret: string): string {
-  return `${meetingPath(meetingId)}#${FRAGMENT_HOST_SECRET}=${hostSecret}`;
+export function hostMeetingPath(meetingId: string, hostSecret: string, meetingKey: string): string {
+  return `${meetingPath(meetingId)}#${FRAGMENT_MEETING_KEY}=${meetingKey}&${FRAGMENT_HOST_SECRET}=${hostSecret}`;
 }
 
-export function guestLink(origin: string, meetingId: string): string {
-  return origin + meetingPath(meetingId);
+/** The link for guests: only the meeting secret, which the server never sees. */
+export function guestLink(origin: string, meetingId: string, meetingKey: string): string {
+  return `${origin}${meetingPath(meetingId)}#${FRAGMENT_MEETING_KEY}=${meetingKey}`;
 }
 
-export function hostLink(origin: string, meetingId: string, hostSecret: string): string {
-  return origin + hostMeetingPath(meetingId, hostSecret);
+export function hostLink(origin: string, meetingId: string, hostSecret: string, meetingKey: string): string {
+  return origin + hostMeetingPath(meetingId, hostSecret, meetingKey);
 }
 
 /** A personal invitation's link; the token never reaches the server except in the join message. */
-export function inviteLink(origin: string, meetingId: string, token: string): string {
-  return `${origin}${meetingPath(meetingId)}#${FRAGMENT_INVITE}=${token}`;
+export function inviteLink(origin: string, meetingId: string, token: string, meetingKey: string): string {
+  return `${guestLink(origin, meetingId, meetingKey)}&${FRAGMENT_INVITE}=${token}`;
 }
 
 // ---------------------------------------------------------------- remembering
@@ -109,6 +121,7 @@ export type SecretStorage = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
 const HOST_KEY = 'confab.hostKey';
 const hostSecretItem = (meetingId: string) => `confab.hostSecret.${meetingId}`;
 const inviteItem = (meetingId: string) => `confab.invite.${meetingId}`;
+const meetingKeyItem = (meetingId: string) => `confab.meetingKey.${meetingId}`;
 
 /**
  * Where secrets are remembered. Storage may be disabled or full (private modes, strict settings):
@@ -153,6 +166,15 @@ export class SecretStore {
 
   setInviteToken(meetingId: string, token: string): void {
     write(this.session, inviteItem(meetingId), token);
+  }
+
+  /** The meeting secret this tab came with, so a reload still decrypts. */
+  meetingKey(meetingId: string): string | null {
+    return read(this.session, meetingKeyItem(meetingId));
+  }
+
+  setMeetingKey(meetingId: string, key: string): void {
+    write(this.session, meetingKeyItem(meetingId), key);
   }
 }
 

@@ -7,6 +7,12 @@
 import { z } from 'zod';
 import { ParticipantId } from './messages.js';
 
+/**
+ * The meeting secret's key in a link's fragment: `/m/<id>#key=<secret>` (with `&host=` or `&invite=`
+ * added for host and personal links). It never reaches the server.
+ */
+export const FRAGMENT_MEETING_KEY = 'key';
+
 const Base64Url = (max: number) => z.string().regex(/^[A-Za-z0-9_-]+$/, 'not base64url').max(max);
 export const KeyId = z.number().int().min(0).max(0xffff_ffff);
 

@@ -21,8 +21,10 @@ test('every client message type is known to the decoder', () => {
     'leave',
     'mute',
     'mute-all',
+    'relay',
     'request-unmute',
     'revoke-invite',
+    'set-allow-unencrypted',
     'set-lobby',
     'set-lock',
     'set-password',
@@ -32,9 +34,9 @@ test('every client message type is known to the decoder', () => {
 });
 
 test('a valid join is parsed, trimmed and defaulted', () => {
-  const r = decode(JSON.stringify({ type: 'join', meetingId: id, name: '  Ada ' }));
+  const r = decode(JSON.stringify({ type: 'join', meetingId: id, name: '  Ada ', e2ee: true }));
   assert.ok(r.ok);
-  assert.deepEqual(r.message, { type: 'join', meetingId: id, name: 'Ada', audioMuted: false, videoMuted: false });
+  assert.deepEqual(r.message, { type: 'join', meetingId: id, name: 'Ada', audioMuted: false, videoMuted: false, e2ee: true });
 });
 
 test('each kind of bad input maps to its own error code', () => {
@@ -73,4 +75,28 @@ test('server messages validate too (the client checks what it receives)', () => 
   const bad = decodeMessage(ServerMessage, JSON.stringify({ type: 'offer', sdp: 'v=0' }), 10);
   assert.ok(!bad.ok);
   assert.match(bad.error.message, /publish/);
+});
+
+test('a join must say whether the browser encrypts end to end', () => {
+  const r = decode(JSON.stringify({ type: 'join', meetingId: id, name: 'Ada' }));
+  assert.ok(!r.ok);
+  assert.match(r.error.message, /^e2ee:/);
+});
+
+test('relay: an opaque, bounded payload, to one participant or to all; the sender cannot set "from"', () => {
+  const to = decode(JSON.stringify({ type: 'relay', to: 'p1', data: 'ciphertext' }));
+  assert.ok(to.ok);
+  assert.deepEqual(to.message, { type: 'relay', to: 'p1', data: 'ciphertext' });
+  const all = decode(JSON.stringify({ type: 'relay', data: 'x'.repeat(16 * 1024), from: 'someone-else' }));
+  assert.ok(all.ok);
+  assert.deepEqual(Object.keys(all.message).sort(), ['data', 'type']); // unknown fields are dropped
+  for (const bad of [{ data: '' }, { data: 'x'.repeat(16 * 1024 + 1) }, { data: 5 }, { to: '', data: 'x' }]) {
+    const r = decode(JSON.stringify({ type: 'relay', ...bad }));
+    assert.ok(!r.ok, JSON.stringify(bad).slice(0, 40));
+    assert.equal(r.error.code, 'invalid-message');
+    assert.equal(r.error.recoverable, true);
+  }
+  const server = decodeMessage(ServerMessage, JSON.stringify({ type: 'relay', from: 'p2', data: 'ciphertext' }), 60);
+  assert.ok(server.ok);
+  assert.ok(!decodeMessage(ServerMessage, JSON.stringify({ type: 'relay', data: 'ciphertext' }), 60).ok); // no from
 });

@@ -68,6 +68,8 @@ export const ParticipantInfo = z.object({
   videoMuted: z.boolean(),
   /** Came in with a personal invitation: the name is the one the host gave, not self-chosen. */
   verified: z.boolean().default(false),
+  /** This participant's browser end-to-end encrypts its media (false only where the host allows it). */
+  e2ee: z.boolean(),
 });
 export type ParticipantInfo = z.infer<typeof ParticipantInfo>;
 
@@ -79,6 +81,11 @@ export const JoinMessage = z.object({
   name: DisplayName,
   audioMuted: z.boolean().default(false),
   videoMuted: z.boolean().default(false),
+  /**
+   * True when this browser will end-to-end encrypt its media. A browser that can't is refused
+   * (`e2ee-required`) unless the meeting allows unencrypted participants.
+   */
+  e2ee: z.boolean(),
   /** The moderator secret from a host link's fragment; absent for guests. */
   hostSecret: LinkSecret.optional(),
   /**
@@ -130,6 +137,13 @@ export const CreateInviteMessage = z.object({
 export const RevokeInviteMessage = z.object({ type: z.literal('revoke-invite'), inviteId: z.string().min(1).max(64) });
 /** Set (or with null, remove) the meeting password. */
 export const SetPasswordMessage = z.object({ type: z.literal('set-password'), password: z.string().min(4).max(256).nullable() });
+/** Let in (or again refuse) browsers that can't end-to-end encrypt; those already inside stay. */
+export const SetAllowUnencryptedMessage = z.object({ type: z.literal('set-allow-unencrypted'), allowed: z.boolean() });
+
+/** An end-to-end-encrypted payload between participants (keys, chat); opaque to the server. */
+export const RelayData = z.string().min(1).max(16 * 1024);
+/** To one admitted participant (`to`), or without `to` to every other admitted participant. */
+export const ClientRelayMessage = z.object({ type: z.literal('relay'), to: ParticipantId.optional(), data: RelayData });
 
 export const ClientMessage = z.discriminatedUnion('type', [
   JoinMessage,
@@ -150,8 +164,10 @@ export const ClientMessage = z.discriminatedUnion('type', [
   SetRoleMessage,
   EndMeetingMessage,
   SetPasswordMessage,
+  SetAllowUnencryptedMessage,
   CreateInviteMessage,
   RevokeInviteMessage,
+  ClientRelayMessage,
 ]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
 export type ClientMessageType = ClientMessage['type'];
@@ -169,6 +185,8 @@ export const MeetingState = z.object({
   unmuteLocked: z.array(MediaKind),
   /** Guests must give the meeting password to enter. */
   passwordProtected: z.boolean(),
+  /** A host let in browsers that can't end-to-end encrypt (their media is only encrypted hop by hop). */
+  allowUnencrypted: z.boolean(),
 });
 export type MeetingState = z.infer<typeof MeetingState>;
 
@@ -260,6 +278,9 @@ export const InviteCreatedMessage = z.object({ type: z.literal('invite-created')
 
 export const RoleChangedMessage = z.object({ type: z.literal('role-changed'), participantId: ParticipantId, role: Role });
 
+/** A relayed payload; `from` is set by the server, so one participant can't pose as another. */
+export const ServerRelayMessage = z.object({ type: z.literal('relay'), from: ParticipantId, data: RelayData });
+
 export const ErrorCode = z.enum([
   'bad-json',
   'unknown-type',
@@ -277,6 +298,8 @@ export const ErrorCode = z.enum([
   'meeting-locked',
   /** The meeting needs a password, and none or a wrong one was given. */
   'password-required',
+  /** The meeting admits only browsers that end-to-end encrypt, and this join said it can't. */
+  'e2ee-required',
   'internal',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
@@ -311,6 +334,7 @@ export const ServerMessage = z.discriminatedUnion('type', [
   RoleChangedMessage,
   InvitesMessage,
   InviteCreatedMessage,
+  ServerRelayMessage,
   ErrorMessage,
 ]);
 export type ServerMessage = z.infer<typeof ServerMessage>;
@@ -343,7 +367,11 @@ export const CreateMeetingResponse = z.object({ meetingId: MeetingId, hostSecret
 export type CreateMeetingResponse = z.infer<typeof CreateMeetingResponse>;
 
 /** `GET /api/meetings/<id>`: what the pre-join screen shows. Unknown ids get 404. */
-export const MeetingPublicInfo = z.object({ title: z.string() });
+export const MeetingPublicInfo = z.object({
+  title: z.string(),
+  /** Whether a browser that can't end-to-end encrypt may join (otherwise it gets `e2ee-required`). */
+  allowUnencrypted: z.boolean(),
+});
 export type MeetingPublicInfo = z.infer<typeof MeetingPublicInfo>;
 
 /** Fragment keys: secrets travel only after `#`, so they never reach server logs or Referer headers. */

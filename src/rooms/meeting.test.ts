@@ -5,9 +5,9 @@ import { Meeting, type EntryOutcome } from './meeting.js';
 
 function meeting(opts: { max?: number; clock?: { t: number } } = {}) {
   const clock = opts.clock ?? { t: 0 };
-  return new Meeting('m1', 'Class 7b', { maxParticipants: opts.max ?? 10, denyCooldownMs: 1000, lobbyEnabled: true, passwordProtected: false, now: () => clock.t });
+  return new Meeting('m1', 'Class 7b', { maxParticipants: opts.max ?? 10, denyCooldownMs: 1000, lobbyEnabled: true, passwordProtected: false, allowUnencrypted: false, now: () => clock.t });
 }
-const req = (name: string, role: Role = 'guest', deviceToken?: string) => ({ name, role, audioMuted: false, videoMuted: false, deviceToken });
+const req = (name: string, role: Role = 'guest', deviceToken?: string, e2ee = true) => ({ name, role, audioMuted: false, videoMuted: false, deviceToken, e2ee });
 const kind = (o: EntryOutcome) => (o.kind === 'refused' ? `refused:${o.reason}` : o.kind);
 
 test('hosts enter directly; guests wait in the lobby and see nobody until admitted', () => {
@@ -230,4 +230,49 @@ test('a browser whose held mute was lifted is not remembered', () => {
   assert.equal(m.remembersAnyone, true);
   m.allowUnmute('h', 'g', 'audio');
   assert.equal(m.remembersAnyone, false);
+});
+
+test('a browser that does not encrypt end to end is refused before the lobby, hosts and invitees too', () => {
+  const m = meeting();
+  assert.equal(kind(m.request('h0', req('H', 'host', undefined, false))), 'refused:e2ee-required');
+  m.request('h', req('H', 'host'));
+  assert.equal(kind(m.request('g', req('G', 'guest', 'dev-g', false))), 'refused:e2ee-required');
+  assert.equal(kind(m.request('i', { ...req('Ina', 'guest', undefined, false), inviteId: 'inv-1' })), 'refused:e2ee-required');
+  assert.deepEqual(m.knockers(), []); // no knock reached the moderators
+  assert.equal(m.state().allowUnencrypted, false);
+  assert.equal(m.remembersAnyone, false); // a refusal is not a denial: nothing to remember
+});
+
+test('only moderators allow unencrypted browsers; then they knock and enter, marked as such', () => {
+  const m = meeting();
+  m.request('h', req('H', 'host'));
+  m.setLobby('h', false);
+  m.request('g', req('G'));
+  assert.deepEqual(m.setAllowUnencrypted('g', true), { ok: false, error: 'forbidden' });
+  assert.deepEqual(m.setAllowUnencrypted('nobody', true), { ok: false, error: 'forbidden' });
+  assert.deepEqual(m.setAllowUnencrypted('h', true), { ok: true, refused: [] });
+  assert.equal(m.state().allowUnencrypted, true);
+  const u = m.request('u', req('U', 'guest', undefined, false));
+  assert.ok(u.kind === 'admitted');
+  assert.deepEqual(u.others.map((p) => [p.id, p.e2ee]), [['h', true], ['g', true]]);
+  assert.deepEqual(m.list('h').map((p) => [p.id, p.e2ee]), [['g', true], ['u', false]]);
+});
+
+test('revoking it keeps those inside, sends unencrypted knockers away and refuses them again', () => {
+  const m = meeting();
+  m.request('h', req('H', 'host'));
+  m.setAllowUnencrypted('h', true);
+  m.setLobby('h', false);
+  m.request('u', req('U', 'guest', undefined, false));
+  m.setLobby('h', true);
+  m.request('k1', req('K1', 'guest', undefined, false));
+  m.request('k2', req('K2'));
+  const r = m.setAllowUnencrypted('h', false);
+  assert.ok(r.ok);
+  assert.deepEqual(r.refused.map((k) => k.id), ['k1']);
+  assert.deepEqual(m.knockers().map((k) => k.id), ['k2']);
+  assert.deepEqual(m.ids(), ['h', 'u']); // already inside: stays
+  assert.equal(kind(m.request('k3', req('K3', 'guest', undefined, false))), 'refused:e2ee-required');
+  const a = m.admitAll('h');
+  assert.ok(a.ok && a.admitted.every((x) => x.participant.e2ee));
 });

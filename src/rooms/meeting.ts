@@ -12,6 +12,8 @@
  *   for the meeting's lifetime. Nobody is ever admitted automatically, also when no moderator is present.
  * - Muted kinds are not forwarded by the SFU. A participant muted by a moderator, or a guest after
  *   "mute all" with unmute locked, may only unmute once a moderator allows it.
+ * - Only browsers that end-to-end encrypt get in (hosts included), unless a moderator allows
+ *   unencrypted ones. Revoking that keeps those inside but sends the unencrypted knockers away.
  */
 import {
   MODERATOR_ROLES,
@@ -30,6 +32,8 @@ export interface Participant {
   audioMuted: boolean;
   videoMuted: boolean;
   readonly deviceToken: string | undefined;
+  /** Their browser end-to-end encrypts its media. */
+  readonly e2ee: boolean;
   /** Kinds a moderator muted, which this participant may not unmute on their own. */
   readonly heldMuted: Set<MediaKind>;
   /** Kinds a moderator explicitly allowed this guest to unmute despite an unmute lock. */
@@ -43,6 +47,7 @@ export interface Knocker {
   /** Kept from the knock, so that admission respects "join muted". */
   readonly audioMuted: boolean;
   readonly videoMuted: boolean;
+  readonly e2ee: boolean;
 }
 
 export interface EntryRequest {
@@ -51,11 +56,13 @@ export interface EntryRequest {
   audioMuted: boolean;
   videoMuted: boolean;
   deviceToken: string | undefined;
+  /** The browser end-to-end encrypts; without it, entry needs `allowUnencrypted`. */
+  e2ee: boolean;
   /** A personal invitation's id: the invitee skips the lobby (not the lock). */
   inviteId?: string | undefined;
 }
 
-export type RefusalReason = 'meeting-full' | 'locked' | 'denied' | 'banned' | 'ended';
+export type RefusalReason = 'meeting-full' | 'locked' | 'denied' | 'banned' | 'ended' | 'e2ee-required';
 
 export type Admission = { participant: Participant; others: ParticipantInfo[] };
 
@@ -72,6 +79,7 @@ export interface MeetingOptions {
   /** Settings kept with the stored meeting. */
   lobbyEnabled: boolean;
   passwordProtected: boolean;
+  allowUnencrypted: boolean;
   /** How long a denied guest's browser can't knock again. */
   denyCooldownMs: number;
   now?: () => number;
@@ -90,6 +98,7 @@ export class Meeting {
   private locked = false;
   private lobbyEnabled: boolean;
   private passwordProtected: boolean;
+  private allowUnencrypted: boolean;
   private ended = false;
   private readonly now: () => number;
 
@@ -101,6 +110,7 @@ export class Meeting {
     this.now = options.now ?? Date.now;
     this.lobbyEnabled = options.lobbyEnabled;
     this.passwordProtected = options.passwordProtected;
+    this.allowUnencrypted = options.allowUnencrypted;
   }
 
   // ------------------------------------------------------------------ entering and leaving
@@ -109,13 +119,15 @@ export class Meeting {
     if (this.participants.has(id) || this.lobby.has(id)) throw new Error('participant id reused');
     if (this.ended) return { kind: 'refused', reason: 'ended' };
     if (req.deviceToken && this.banned.has(req.deviceToken)) return { kind: 'refused', reason: 'banned' };
+    // Before the lobby, and for hosts too: one unencrypted participant would expose everyone's media.
+    if (!req.e2ee && !this.allowUnencrypted) return { kind: 'refused', reason: 'e2ee-required' };
     if (!isModeratorRole(req.role)) {
       if (this.locked) return { kind: 'refused', reason: 'locked' };
       const until = req.deviceToken ? this.deniedUntil.get(req.deviceToken) : undefined;
       if (until !== undefined && until > this.now()) return { kind: 'refused', reason: 'denied' };
       if (this.lobbyEnabled && req.inviteId === undefined) {
         if (this.lobby.size >= this.options.maxParticipants) return { kind: 'refused', reason: 'meeting-full' };
-        const knocker: Knocker = { id, name: req.name, deviceToken: req.deviceToken, audioMuted: req.audioMuted, videoMuted: req.videoMuted };
+        const knocker: Knocker = { id, name: req.name, deviceToken: req.deviceToken, audioMuted: req.audioMuted, videoMuted: req.videoMuted, e2ee: req.e2ee };
         this.lobby.set(id, knocker);
         return { kind: 'waiting', knocker };
       }
@@ -253,6 +265,18 @@ export class Meeting {
     return { ok: true, admitted: enabled ? [] : this.drainLobby() };
   }
 
+  /**
+   * Lets in browsers that can't end-to-end encrypt, or stops doing so. Participants inside stay (the
+   * host saw them come in); unencrypted knockers are sent away, as a new knock would be refused.
+   */
+  setAllowUnencrypted(byId: string, allowed: boolean): Result<{ refused: Knocker[] }> {
+    if (!this.isModerator(byId)) return { ok: false, error: 'forbidden' };
+    this.allowUnencrypted = allowed;
+    const refused = allowed ? [] : [...this.lobby.values()].filter((k) => !k.e2ee);
+    for (const k of refused) this.lobby.delete(k.id);
+    return { ok: true, refused };
+  }
+
   /** Only records that a password is (or isn't) required; the hash lives with the stored meeting. */
   setPasswordProtected(byId: string, on: boolean): Result<object> {
     if (!this.isModerator(byId)) return { ok: false, error: 'forbidden' };
@@ -307,6 +331,7 @@ export class Meeting {
       lobbyEnabled: this.lobbyEnabled,
       unmuteLocked: KINDS.filter((k) => this.unmuteLocked.has(k)),
       passwordProtected: this.passwordProtected,
+      allowUnencrypted: this.allowUnencrypted,
     };
   }
 
@@ -371,6 +396,7 @@ export class Meeting {
       audioMuted: req.audioMuted,
       videoMuted: req.videoMuted,
       deviceToken: req.deviceToken,
+      e2ee: req.e2ee,
       heldMuted: new Set(),
       unmuteAllowed: new Set(),
     };
@@ -408,5 +434,13 @@ function setMutedFlag(p: Participant, kind: MediaKind, muted: boolean): boolean 
 }
 
 export function toInfo(p: Participant): ParticipantInfo {
-  return { id: p.id, name: p.name, role: p.role, audioMuted: p.audioMuted, videoMuted: p.videoMuted, verified: p.inviteId !== undefined };
+  return {
+    id: p.id,
+    name: p.name,
+    role: p.role,
+    audioMuted: p.audioMuted,
+    videoMuted: p.videoMuted,
+    verified: p.inviteId !== undefined,
+    e2ee: p.e2ee,
+  };
 }

@@ -8,20 +8,21 @@ import { test } from 'node:test';
 import WebSocket from 'ws';
 import { ServerMessage } from '../protocol/messages.js';
 import { startServer, type RunningServer } from '../../tests/helpers/server.js';
-import { createMeeting } from '../../tests/helpers/signaling-client.js';
+import { createMeeting, SignalingClient } from '../../tests/helpers/signaling-client.js';
 
 /** One join attempt over a fresh WebSocket; returns the first reply. */
 async function tryJoin(
   server: RunningServer,
   meetingId: string,
   hostSecret?: string,
-  extra: { password?: string; forwardedFor?: string } = {},
+  extra: { password?: string; forwardedFor?: string; e2ee?: boolean } = {},
 ): Promise<ServerMessage> {
   const headers = extra.forwardedFor ? { 'X-Forwarded-For': extra.forwardedFor } : undefined;
   const ws = new WebSocket(`${server.url.replace('http', 'ws')}/ws`, headers ? { headers } : {});
   await new Promise((r, j) => ws.once('open', r).once('error', j));
   const password = extra.password === undefined ? {} : { password: extra.password };
-  ws.send(JSON.stringify({ type: 'join', meetingId, name: 'Mallory', ...(hostSecret ? { hostSecret } : {}), ...password }));
+  const join = { type: 'join', meetingId, name: 'Mallory', e2ee: extra.e2ee ?? true, ...(hostSecret ? { hostSecret } : {}), ...password };
+  ws.send(JSON.stringify(join));
   const reply = await new Promise<ServerMessage>((resolve) => ws.once('message', (d) => resolve(ServerMessage.parse(JSON.parse(String(d))))));
   ws.close();
   return reply;
@@ -165,19 +166,28 @@ test('a host-key brute force is refused, then throttled with a growing back-off'
   }
 });
 
-test('after a restart the meeting, its host link and the host key still work; the key is not printed again', async () => {
+test('after a restart the meeting, its settings, its host link and the host key still work; the key is not printed again', async () => {
   const first = await startServer();
   const { meetingId, hostSecret } = await createMeeting(first, 'Survives');
   const hostKey = first.hostKey!;
+  first.mustNotLog('Hana');
+  const host = await SignalingClient.connect(first.url);
+  host.join({ meetingId, name: 'Hana', hostSecret });
+  await host.next('welcome');
+  host.send({ type: 'set-allow-unencrypted', allowed: true });
+  assert.equal((await host.next('meeting-state')).state.allowUnencrypted, true);
+  host.close();
   await first.stop();
 
   const second = await startServer({ CONFAB_DATA_DIR: first.dataDir });
   try {
     assert.equal(second.hostLink, undefined);
     assert.ok(!second.logs.join('\n').includes(hostKey));
-    assert.deepEqual(await (await fetch(`${second.url}/api/meetings/${meetingId}`)).json(), { title: 'Survives' });
-    const welcome = await tryJoin(second, meetingId, hostSecret);
-    assert.ok(welcome.type === 'welcome' && welcome.role === 'host' && welcome.title === 'Survives');
+    assert.deepEqual(await (await fetch(`${second.url}/api/meetings/${meetingId}`)).json(), { title: 'Survives', allowUnencrypted: true });
+    // Still allowed after the restart: a browser without end-to-end encryption gets in.
+    const welcome = await tryJoin(second, meetingId, hostSecret, { e2ee: false });
+    assert.ok(welcome.type === 'welcome' && welcome.role === 'host' && welcome.title === 'Survives', JSON.stringify(welcome));
+    assert.equal(welcome.state.allowUnencrypted, true);
     const res = await fetch(`${second.url}/api/meetings`, {
       method: 'POST',
       headers: { Authorization: `Bearer ${hostKey}`, 'Content-Type': 'application/json' },

@@ -12,6 +12,7 @@ test('defaults: all interfaces, port 8080, no STUN, UDP 40000-49999', () => {
   assert.deepEqual(c.rtc.stunServers, []);
   assert.equal(c.rtc.portMin, 40000);
   assert.equal(c.rtc.portMax, 49999);
+  assert.equal(c.mediaTapFile, undefined); // the test tap is off unless asked for
 });
 
 test('environment overrides the config file, which overrides defaults', () => {
@@ -25,6 +26,7 @@ test('environment overrides the config file, which overrides defaults', () => {
   assert.equal(c.rtc.portMin, 50000);
   assert.equal(c.rtc.portMax, 50200);
   assert.deepEqual(c.rtc.listenIps, ['10.0.0.2', '10.0.0.3']);
+  assert.equal(loadConfig({ CONFAB_MEDIA_TAP_FILE: '/tmp/tap.jsonl' }).mediaTapFile, '/tmp/tap.jsonl');
 });
 
 test('invalid values fail loudly and name the setting', () => {

@@ -36,6 +36,11 @@ export const ConfigSchema = z
       .default(false),
     /** Ping interval for signaling connections; one that misses a pong is dropped at the next. */
     heartbeatSeconds: z.coerce.number().min(1).max(300).default(20),
+    /**
+     * Testing aid: a file the SFU appends the first bytes of forwarded media payloads to (see
+     * sfu/media-tap.ts), so tests can check that end-to-end-encrypted media is ciphertext.
+     */
+    mediaTapFile: z.string().min(1).optional(),
     rtc: z
       .object({
         /**
@@ -87,6 +92,7 @@ function fromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
     meetingTtlDays: env.CONFAB_MEETING_TTL_DAYS,
     publicUrl: env.CONFAB_PUBLIC_URL,
     trustProxy: env.CONFAB_TRUST_PROXY,
+    mediaTapFile: env.CONFAB_MEDIA_TAP_FILE,
     rtc: dropUndefined(rtc),
   };
 }

@@ -46,7 +46,7 @@ test('POST /api/meetings needs the host key and creates a meeting with a 128-bit
     assert.match(hostSecret, /^[A-Za-z0-9_-]{43}$/); // 32 bytes
     ids.add(meetingId);
     const info = await fetch(`${server.url}/api/meetings/${meetingId}`);
-    assert.deepEqual(await info.json(), { title: 'Class 7b' });
+    assert.deepEqual(await info.json(), { title: 'Class 7b', allowUnencrypted: false });
   }
   assert.equal(ids.size, 3);
   assert.equal((await fetch(`${server.url}/api/meetings`)).status, 405);

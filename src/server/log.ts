@@ -1,9 +1,9 @@
 /**
  * Structured logging (pino). Privacy rule: never log IP addresses, display names, meeting secrets,
- * passwords or tokens. Callers log only opaque ids and counts; the redaction list is a second net
- * in case a whole object slips through.
+ * passwords, tokens or relayed payloads. Callers log only opaque ids and counts; the redaction list
+ * is a second net in case a whole object slips through.
  */
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 
 export type { Logger };
 
@@ -19,10 +19,13 @@ export const REDACTED_KEYS = [
   'address',
   'remoteAddress',
   'headers',
+  // Relayed end-to-end-encrypted payloads: ciphertext, but still nobody's business in a log.
+  'data',
 ];
 
-export function createLogger(level: string): Logger {
-  return pino({
+/** Logs to stdout, or to `destination` (tests). */
+export function createLogger(level: string, destination?: DestinationStream): Logger {
+  const options = {
     level,
     base: undefined, // no pid/hostname
     redact: {
@@ -30,7 +33,8 @@ export function createLogger(level: string): Logger {
       censor: '[redacted]',
     },
     serializers: { err: serializeError },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 const IPV4 = /\b\d{1,3}(?:\.\d{1,3}){3}\b/g;

@@ -37,7 +37,11 @@ const clientKeys = new ClientKeys();
 const guessThrottle = (): Throttle =>
   new Throttle({ freeFailures: 5, baseDelayMs: 2_000, maxDelayMs: 15 * 60_000, forgetAfterMs: 60 * 60_000 });
 const joinThrottle = guessThrottle();
-const media = new MediaPlane(config.rtc);
+const media = new MediaPlane(config.rtc, { mediaTapFile: config.mediaTapFile });
+if (config.mediaTapFile) {
+  // Says so loudly: outside an end-to-end-encrypted meeting the tap records people's media.
+  log.warn('media tap is on (CONFAB_MEDIA_TAP_FILE): the first bytes of forwarded media are written to a file; for tests only');
+}
 const passwordThrottle = new Throttle({ freeFailures: 20, baseDelayMs: 2_000, maxDelayMs: 5 * 60_000, forgetAfterMs: 60 * 60_000 });
 const signaling = new SignalingServer({ directory, media, log, joinThrottle, passwordThrottle });
 const metrics = createMetrics({

@@ -24,7 +24,7 @@ test('a host secret makes a host, none makes a guest, a wrong one looks like no 
   const clock = { t: 0 };
   const d = directory(clock);
   const { meetingId, hostSecret } = await d.create({ title: 'Class 7b', lobby: true });
-  assert.deepEqual(d.describe(meetingId), { title: 'Class 7b' });
+  assert.deepEqual(d.describe(meetingId), { title: 'Class 7b', allowUnencrypted: false });
   assert.equal(role(await d.enter(meetingId, { hostSecret })), 'host');
   assert.equal(role(await d.enter(meetingId, {})), 'guest');
   const wrong = hostSecret.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A'));
@@ -59,7 +59,7 @@ test('the live meeting is shared while in use and released when empty', async ()
   const { meetingId } = await d.create({ title: 'T', lobby: true });
   const a = await live(d, meetingId);
   assert.equal(await live(d, meetingId), a);
-  a.request('p', { name: 'P', role: 'host', audioMuted: false, videoMuted: false, deviceToken: undefined });
+  a.request('p', { name: 'P', role: 'host', audioMuted: false, videoMuted: false, deviceToken: undefined, e2ee: true });
   d.release(a); // not empty: kept
   assert.equal(d.liveCount, 1);
   a.leave('p');
@@ -93,4 +93,15 @@ test('an invitation expires, and its token is bound to its meeting', async () =>
   clock.t = 3_600_000; // one hour later (the meetings themselves expire later)
   assert.ok(d.describe(a.meetingId));
   assert.equal(await d.enter(a.meetingId, { inviteToken: token }), 'not-found');
+});
+
+test('allowing unencrypted browsers is kept with the meeting: public info and the next live meeting', async () => {
+  const d = directory({ t: 0 });
+  const { meetingId } = await d.create({ title: 'T', lobby: true });
+  const first = await live(d, meetingId);
+  assert.equal(first.state().allowUnencrypted, false);
+  d.saveAllowUnencrypted(meetingId, true);
+  assert.deepEqual(d.describe(meetingId), { title: 'T', allowUnencrypted: true });
+  d.release(first); // empty: forgotten, so the next join builds the meeting from the store
+  assert.equal((await live(d, meetingId)).state().allowUnencrypted, true);
 });

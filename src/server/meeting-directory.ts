@@ -3,7 +3,7 @@
  * host-secret hash, expiry); the live, in-memory Meeting (participants) exists while anyone is in it.
  * An unknown id, an expired meeting and a wrong host secret all give the same answer: undefined.
  */
-import type { InviteInfo, Role } from '../protocol/messages.js';
+import type { InviteInfo, MeetingPublicInfo, Role } from '../protocol/messages.js';
 import { Meeting } from '../rooms/meeting.js';
 import { hashPassword, verifyPassword } from '../security/passwords.js';
 import { hashSecret, newSecret, secretMatches } from '../security/secrets.js';
@@ -42,6 +42,7 @@ export class MeetingDirectory {
       hostSecretHash: hashSecret(hostSecret),
       passwordHash,
       lobbyEnabled: settings.lobby,
+      allowUnencrypted: false, // end-to-end encryption is required until a host says otherwise
       createdAt: now,
       expiresAt: now + this.options.ttlMs,
     });
@@ -49,9 +50,9 @@ export class MeetingDirectory {
   }
 
   /** What the pre-join screen may show, or undefined. */
-  describe(meetingId: string): { title: string } | undefined {
+  describe(meetingId: string): MeetingPublicInfo | undefined {
     const stored = this.store.get(meetingId, this.now());
-    return stored && { title: stored.title };
+    return stored && { title: stored.title, allowUnencrypted: stored.allowUnencrypted };
   }
 
   /**
@@ -86,6 +87,7 @@ export class MeetingDirectory {
         denyCooldownMs,
         lobbyEnabled: stored.lobbyEnabled,
         passwordProtected: stored.passwordHash !== null,
+        allowUnencrypted: stored.allowUnencrypted,
         now: this.now,
       });
       this.live.set(meetingId, meeting);
@@ -129,6 +131,10 @@ export class MeetingDirectory {
 
   saveLobby(meetingId: string, enabled: boolean): void {
     this.store.setLobby(meetingId, enabled);
+  }
+
+  saveAllowUnencrypted(meetingId: string, allowed: boolean): void {
+    this.store.setAllowUnencrypted(meetingId, allowed);
   }
 
   /**

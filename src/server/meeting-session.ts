@@ -3,6 +3,8 @@
  * signaling connections and the meeting's media Router. Every outcome of the rules becomes messages
  * here, and every mute becomes an SFU pause, so moderation is enforced in the media plane and not
  * only in the UI. Lobby guests get no participant list, no offer and so no media until admitted.
+ * Relayed payloads are end-to-end encrypted by the clients: the session only routes them, among
+ * admitted participants, and never logs them.
  */
 import type {
   ClientMessage,
@@ -11,7 +13,14 @@ import type {
   MessageOf,
   ServerMessage,
 } from '../protocol/messages.js';
-import { toInfo, type Admission, type EntryRequest, type Meeting, type ModerationError } from '../rooms/meeting.js';
+import {
+  toInfo,
+  type Admission,
+  type EntryRequest,
+  type Meeting,
+  type ModerationError,
+  type RefusalReason,
+} from '../rooms/meeting.js';
 import { hashPassword } from '../security/passwords.js';
 import type { MediaPlane } from '../sfu/media-plane.js';
 import type { Logger } from './log.js';
@@ -39,6 +48,16 @@ const MODERATION_ERRORS: Record<ModerationError, { code: ErrorCode; message: str
   'meeting-full': { code: 'meeting-full', message: 'the meeting is full' },
 };
 
+/** How each refused entry is answered: an error to show before joining, or a removal notice. */
+const REFUSALS: Record<RefusalReason, { code: ErrorCode; message: string } | MessageOf<ServerMessage, 'removed'>['reason']> = {
+  locked: { code: 'meeting-locked', message: 'this meeting is locked' },
+  'meeting-full': { code: 'meeting-full', message: 'this meeting has reached its participant limit' },
+  'e2ee-required': { code: 'e2ee-required', message: 'this meeting admits only browsers that encrypt end to end' },
+  denied: 'denied',
+  banned: 'banned',
+  ended: 'meeting-ended',
+};
+
 export class MeetingSession {
   private readonly members = new Map<string, Member>();
   /** Orders overlapping password changes: only the latest one is applied. */
@@ -56,20 +75,10 @@ export class MeetingSession {
   enter(member: Member, request: EntryRequest): void {
     const outcome = this.meeting.request(member.participantId, request);
     switch (outcome.kind) {
-      case 'refused': {
-        const reason = outcome.reason;
-        if (reason === 'meeting-full' || reason === 'locked') {
-          const code = reason === 'locked' ? 'meeting-locked' : 'meeting-full';
-          const text = reason === 'locked' ? 'this meeting is locked' : 'this meeting has reached its participant limit';
-          member.send({ type: 'error', code, message: text, inReplyTo: 'join', recoverable: false });
-        } else {
-          member.send({ type: 'removed', reason: reason === 'ended' ? 'meeting-ended' : reason });
-        }
-        member.phase = 'closed';
-        member.close(1008, reason);
+      case 'refused':
+        this.turnAway(member, outcome.reason);
         if (this.meeting.isEmpty) this.onEmpty();
         return;
-      }
       case 'waiting':
         member.phase = 'waiting';
         this.members.set(member.participantId, member);
@@ -188,6 +197,20 @@ export class MeetingSession {
         this.stateChanged();
         return this.admittedAll(r.admitted);
       }
+      case 'set-allow-unencrypted': {
+        const r = m.setAllowUnencrypted(by, msg.allowed);
+        if (!r.ok) return this.refuse(member, msg.type, r.error);
+        this.directory.saveAllowUnencrypted(m.id, msg.allowed);
+        for (const k of r.refused) {
+          this.toModerators({ type: 'knock-ended', knockerId: k.id });
+          const knocker = this.members.get(k.id);
+          this.members.delete(k.id);
+          if (knocker) this.turnAway(knocker, 'e2ee-required');
+        }
+        return this.stateChanged();
+      }
+      case 'relay':
+        return this.relay(member, msg);
       case 'set-password': {
         if (!m.isModerator(by)) return this.refuse(member, msg.type, 'forbidden');
         const change = ++this.passwordChanges;
@@ -229,6 +252,28 @@ export class MeetingSession {
   }
 
   // ------------------------------------------------------------------ helpers
+
+  /**
+   * Passes an end-to-end-encrypted payload on, to one admitted participant or to all the others.
+   * The server sets `from`, so nobody can pose as someone else; `data` is never looked at or logged.
+   */
+  private relay(member: Member, msg: MessageOf<ClientMessage, 'relay'>): void {
+    const from = member.participantId;
+    const out: ServerMessage = { type: 'relay', from, data: msg.data };
+    if (msg.to === undefined) return this.toJoined(out, from);
+    const target = msg.to === from || !this.meeting.has(msg.to) ? undefined : this.members.get(msg.to);
+    if (target?.phase !== 'joined') return this.refuse(member, msg.type, 'no-such-participant');
+    target.send(out);
+  }
+
+  /** Answers a refused entry and closes the connection; the member is not (or no longer) listed. */
+  private turnAway(member: Member, reason: RefusalReason): void {
+    const refusal = REFUSALS[reason];
+    if (typeof refusal === 'string') member.send({ type: 'removed', reason: refusal });
+    else member.send({ type: 'error', ...refusal, inReplyTo: 'join', recoverable: false });
+    member.phase = 'closed';
+    member.close(1008, reason);
+  }
 
   private admitted({ participant, others }: Admission): void {
     const member = this.members.get(participant.id);

@@ -11,7 +11,7 @@ import { createMeeting, SignalingClient } from '../../tests/helpers/signaling-cl
 let server: RunningServer;
 before(async () => {
   server = await startServer();
-  server.mustNotLog('Hana', 'Gus', 'Troll', 'Harmless', 'Early', 'Late', 'Helper', 'Pupil', 'Ina Schmidt', 'Somebody else', 'Copycat', 'Rex', 'Pia', 'Class 7b');
+  server.mustNotLog('Hana', 'Gus', 'Troll', 'Harmless', 'Early', 'Late', 'Helper', 'Pupil', 'Ina Schmidt', 'Somebody else', 'Copycat', 'Rex', 'Pia', 'Class 7b', 'Ulla', 'Udo');
 });
 after(async () => {
   await server.stop();
@@ -21,7 +21,7 @@ const device = (n: number) => `device-token-${n}`.padEnd(24, 'x');
 
 async function hostIn(meetingId: string, hostSecret: string) {
   const host = await SignalingClient.connect(server.url);
-  host.send({ type: 'join', meetingId, name: 'Hana', hostSecret });
+  host.join({ meetingId, name: 'Hana', hostSecret });
   const welcome = await host.next('welcome');
   assert.equal(welcome.role, 'host');
   return { host, hostId: welcome.participantId };
@@ -29,7 +29,7 @@ async function hostIn(meetingId: string, hostSecret: string) {
 
 async function knock(meetingId: string, name: string, deviceToken?: string) {
   const guest = await SignalingClient.connect(server.url);
-  guest.send({ type: 'join', meetingId, name, ...(deviceToken ? { deviceToken } : {}) });
+  guest.join({ meetingId, name, ...(deviceToken ? { deviceToken } : {}) });
   return guest;
 }
 
@@ -122,7 +122,7 @@ test('a locked meeting refuses knocks but lets its host in; ending disconnects e
   const waiting = await knock(meetingId, 'Early');
   await waiting.next('lobby-wait');
   host.send({ type: 'set-lock', locked: true });
-  assert.deepEqual((await host.next('meeting-state')).state, { locked: true, lobbyEnabled: true, unmuteLocked: [], passwordProtected: false });
+  assert.deepEqual((await host.next('meeting-state')).state, { locked: true, lobbyEnabled: true, unmuteLocked: [], passwordProtected: false, allowUnencrypted: false });
   const late = await knock(meetingId, 'Late');
   const refused = await late.next('error');
   assert.equal(refused.code, 'meeting-locked');
@@ -202,7 +202,7 @@ test('personal invitations: bound name, verified, skip the lobby; single-use, re
 
   // The invitee enters directly, under the name the host gave, marked as verified.
   const ina = await SignalingClient.connect(server.url);
-  ina.send({ type: 'join', meetingId, name: 'Somebody else', inviteToken: token });
+  ina.join({ meetingId, name: 'Somebody else', inviteToken: token });
   const welcome = await ina.next('welcome');
   const joined = await host.next('participant-joined');
   assert.deepEqual([joined.participant.name, joined.participant.verified], ['Ina Schmidt', true]);
@@ -210,7 +210,7 @@ test('personal invitations: bound name, verified, skip the lobby; single-use, re
 
   // Single use: the same link does not work twice; it answers like any wrong link.
   const twice = await SignalingClient.connect(server.url);
-  twice.send({ type: 'join', meetingId, name: 'Copycat', inviteToken: token });
+  twice.join({ meetingId, name: 'Copycat', inviteToken: token });
   assert.equal((await twice.next('error')).code, 'meeting-not-found');
 
   // A reusable invitation stops working when revoked, and when its holder is kicked.
@@ -218,14 +218,14 @@ test('personal invitations: bound name, verified, skip the lobby; single-use, re
   const rex = await host.next('invite-created');
   await host.next('invites');
   const rexIn = await SignalingClient.connect(server.url);
-  rexIn.send({ type: 'join', meetingId, name: 'Rex', inviteToken: rex.token });
+  rexIn.join({ meetingId, name: 'Rex', inviteToken: rex.token });
   const rexWelcome = await rexIn.next('welcome');
   host.send({ type: 'kick', participantId: rexWelcome.participantId, ban: false });
   await rexIn.next('removed');
   const revokedList = (await host.next('invites')).invites;
   assert.equal(revokedList.find((i) => i.id === rex.invite.id)?.revoked, true);
   const rexAgain = await SignalingClient.connect(server.url);
-  rexAgain.send({ type: 'join', meetingId, name: 'Rex', inviteToken: rex.token });
+  rexAgain.join({ meetingId, name: 'Rex', inviteToken: rex.token });
   assert.equal((await rexAgain.next('error')).code, 'meeting-not-found');
 
   host.send({ type: 'create-invite', name: 'Pia' });
@@ -234,7 +234,7 @@ test('personal invitations: bound name, verified, skip the lobby; single-use, re
   host.send({ type: 'revoke-invite', inviteId: pia.invite.id });
   await host.next('invites');
   const piaIn = await SignalingClient.connect(server.url);
-  piaIn.send({ type: 'join', meetingId, name: 'Pia', inviteToken: pia.token });
+  piaIn.join({ meetingId, name: 'Pia', inviteToken: pia.token });
   assert.equal((await piaIn.next('error')).code, 'meeting-not-found');
 
   // Guests can't make invitations.
@@ -242,4 +242,66 @@ test('personal invitations: bound name, verified, skip the lobby; single-use, re
   assert.equal((await ina.next('error')).code, 'forbidden');
   host.close();
   ina.close();
+});
+
+test('a browser without end-to-end encryption is refused, unless a moderator allows it; revoking keeps those inside', async () => {
+  const { meetingId, hostSecret } = await createMeeting(server);
+  const publicInfo = async () => (await (await fetch(`${server.url}/api/meetings/${meetingId}`)).json()) as unknown;
+  assert.deepEqual(await publicInfo(), { title: 'Test meeting', allowUnencrypted: false });
+  const { host } = await hostIn(meetingId, hostSecret);
+
+  // Refused before the lobby: no knock reaches the host. Hosts are no exception.
+  const plain = await SignalingClient.connect(server.url);
+  plain.join({ meetingId, name: 'Ulla', e2ee: false });
+  const refused = await plain.next('error');
+  assert.deepEqual([refused.code, refused.recoverable, refused.inReplyTo], ['e2ee-required', false, 'join']);
+  assert.equal(await plain.waitClosed(), 1008);
+  const plainHost = await SignalingClient.connect(server.url);
+  plainHost.join({ meetingId, name: 'Hana', hostSecret, e2ee: false });
+  assert.equal((await plainHost.next('error')).code, 'e2ee-required');
+  await plainHost.waitClosed();
+
+  // Only moderators may allow it.
+  const guest = await knock(meetingId, 'Gus');
+  host.send({ type: 'admit', participantId: (await host.next('knock')).knocker.id });
+  await guest.next('welcome');
+  await host.next('knock-ended');
+  guest.send({ type: 'set-allow-unencrypted', allowed: true });
+  assert.equal((await guest.next('error')).code, 'forbidden');
+  assert.deepEqual(host.types().filter((t) => t === 'knock'), []); // Ulla and the plain host never knocked
+
+  host.send({ type: 'set-allow-unencrypted', allowed: true });
+  assert.equal((await host.next('meeting-state')).state.allowUnencrypted, true);
+  assert.equal((await guest.next('meeting-state')).state.allowUnencrypted, true);
+  assert.deepEqual(await publicInfo(), { title: 'Test meeting', allowUnencrypted: true });
+
+  const ulla = await SignalingClient.connect(server.url);
+  ulla.join({ meetingId, name: 'Ulla', e2ee: false });
+  await ulla.next('lobby-wait');
+  host.send({ type: 'admit', participantId: (await host.next('knock')).knocker.id });
+  const welcome = await ulla.next('welcome');
+  await host.next('knock-ended');
+  assert.equal(welcome.state.allowUnencrypted, true);
+  assert.ok(welcome.participants.every((p) => p.e2ee));
+  const seen = (await guest.next('participant-joined')).participant;
+  assert.deepEqual([seen.name, seen.e2ee], ['Ulla', false]);
+
+  // Switching it off again: Ulla stays, an unencrypted knocker is sent away, new ones are refused.
+  const udo = await SignalingClient.connect(server.url);
+  udo.join({ meetingId, name: 'Udo', e2ee: false });
+  await udo.next('lobby-wait');
+  const udoKnock = await host.next('knock');
+  host.send({ type: 'set-allow-unencrypted', allowed: false });
+  assert.equal((await host.next('meeting-state')).state.allowUnencrypted, false);
+  assert.equal((await host.next('knock-ended')).knockerId, udoKnock.knocker.id);
+  assert.equal((await udo.next('error')).code, 'e2ee-required');
+  await udo.waitClosed();
+  assert.equal((await ulla.next('meeting-state')).state.allowUnencrypted, false);
+  await ulla.assertAlive();
+  assert.equal(ulla.closed, undefined);
+  const late = await SignalingClient.connect(server.url);
+  late.join({ meetingId, name: 'Udo', e2ee: false });
+  assert.equal((await late.next('error')).code, 'e2ee-required');
+  assert.deepEqual(await publicInfo(), { title: 'Test meeting', allowUnencrypted: false });
+  for (const c of [host, guest, ulla, late]) c.close();
 });

@@ -15,7 +15,7 @@ export function privacyPage({ meetingTtlDays }: PrivacyFacts): string {
 <h1>Privacy: what this Confab server stores</h1>
 <h2>Stored on disk (SQLite file in the server's data directory)</h2>
 <ul>
-<li>For each meeting: its random id, its title, a SHA-256 hash of the host secret, a scrypt hash of the password if one is set, whether the lobby is on, and when it was created. A meeting and all of this are deleted ${escape(days)} days after creation.</li>
+<li>For each meeting: its random id, its title, a SHA-256 hash of the host secret, a scrypt hash of the password if one is set, whether the lobby is on, whether browsers without end-to-end encryption may join, and when it was created. A meeting and all of this are deleted ${escape(days)} days after creation.</li>
 <li>For personal invitations: the invitee's name as the host typed it, a SHA-256 hash of the link's token, whether it is single-use, used or revoked, and when it expires. Deleted with the meeting.</li>
 <li>For the server: a SHA-256 hash of the host key.</li>
 <li>Nothing about participants themselves: no names they typed, no addresses, no times of joining, no chat, no recordings.</li>
@@ -38,7 +38,7 @@ export function privacyPage({ meetingTtlDays }: PrivacyFacts): string {
 <h1>Datenschutz: Was dieser Confab-Server speichert</h1>
 <h2>Auf der Festplatte (SQLite-Datei im Datenverzeichnis des Servers)</h2>
 <ul>
-<li>Pro Besprechung: ihre zufällige Kennung, ihr Titel, ein SHA-256-Hash des Moderationsschlüssels, ein scrypt-Hash des Passworts (falls gesetzt), ob der Warteraum an ist, und wann sie angelegt wurde. Eine Besprechung wird mit all dem ${escape(days)} Tage nach dem Anlegen gelöscht.</li>
+<li>Pro Besprechung: ihre zufällige Kennung, ihr Titel, ein SHA-256-Hash des Moderationsschlüssels, ein scrypt-Hash des Passworts (falls gesetzt), ob der Warteraum an ist, ob Browser ohne Ende-zu-Ende-Verschlüsselung teilnehmen dürfen, und wann sie angelegt wurde. Eine Besprechung wird mit all dem ${escape(days)} Tage nach dem Anlegen gelöscht.</li>
 <li>Für persönliche Einladungen: der Name der eingeladenen Person, wie der Host ihn eingegeben hat, ein SHA-256-Hash des Link-Tokens, ob sie einmalig, benutzt oder widerrufen ist, und wann sie abläuft. Gelöscht mit der Besprechung.</li>
 <li>Für den Server: ein SHA-256-Hash des Host-Schlüssels.</li>
 <li>Nichts über die Teilnehmenden selbst: keine selbst eingegebenen Namen, keine Adressen, keine Beitrittszeiten, kein Chat, keine Aufnahmen.</li>

@@ -7,9 +7,11 @@ import { startServer, type RunningServer } from '../../tests/helpers/server.js';
 import { createMeeting, SignalingClient } from '../../tests/helpers/signaling-client.js';
 
 let server: RunningServer;
+/** In every relayed payload below; the server's log must never contain it. */
+const RELAY_MARKER = 'ciphertext-4f1d9a';
 before(async () => {
   server = await startServer();
-  server.mustNotLog('Ada', 'Grace', 'Signaling test');
+  server.mustNotLog('Ada', 'Grace', 'Signaling test', 'Lin', 'Knut', RELAY_MARKER);
 });
 after(async () => {
   await server.stop();
@@ -97,9 +99,9 @@ describe('signaling validation', () => {
     assert.equal((await c.next('error')).code, 'wrong-state');
 
     const { meetingId, hostSecret } = await createMeeting(server, 'Signaling test');
-    c.send({ type: 'join', meetingId, name: 'Ada', hostSecret });
+    c.join({ meetingId, name: 'Ada', hostSecret });
     await c.next('welcome');
-    c.send({ type: 'join', meetingId, name: 'Ada', hostSecret });
+    c.join({ meetingId, name: 'Ada', hostSecret });
     const again = await c.next('error');
     assert.equal(again.code, 'wrong-state');
     await c.next('offer');
@@ -108,7 +110,7 @@ describe('signaling validation', () => {
 
   test('an unknown meeting is refused and the connection closed', async () => {
     const c = await new Client().open();
-    c.send({ type: 'join', meetingId: 'A'.repeat(22), name: 'Ada' });
+    c.join({ meetingId: 'A'.repeat(22), name: 'Ada' });
     const e = await c.next('error');
     assert.equal(e.code, 'meeting-not-found');
     assert.equal(e.recoverable, false);
@@ -132,11 +134,90 @@ describe('signaling validation', () => {
   });
 });
 
+describe('relay', () => {
+  /** A host, two admitted guests and one still in the lobby, all over real WebSockets. */
+  async function meetingOfFour() {
+    const { meetingId, hostSecret } = await createMeeting(server, 'Signaling test');
+    const host = await new Client().open();
+    host.join({ meetingId, name: 'Ada', hostSecret });
+    const { participantId: hostId } = await host.next('welcome');
+    const admit = async (name: string) => {
+      const c = await new Client().open();
+      c.join({ meetingId, name });
+      host.send({ type: 'admit', participantId: (await host.next('knock')).knocker.id });
+      return { c, id: (await c.next('welcome')).participantId };
+    };
+    const a = await admit('Grace');
+    const b = await admit('Lin');
+    const lobby = await new Client().open();
+    lobby.join({ meetingId, name: 'Knut' });
+    await lobby.next('lobby-wait');
+    const lobbyId = (await host.next('knock')).knocker.id;
+    return { host, hostId, a, b, lobby, lobbyId, all: [host, a.c, b.c, lobby] };
+  }
+
+  /** Relays received and not yet taken. */
+  const relays = (c: Client) => c.types().filter((t) => t === 'relay');
+
+  test('to one participant: only they get it, and "from" is set by the server', async () => {
+    const { host, hostId, a, b, lobby, all } = await meetingOfFour();
+    a.c.send({ type: 'relay', to: hostId, data: `${RELAY_MARKER}-1`, from: b.id }); // a forged "from" is ignored
+    assert.deepEqual(await host.next('relay'), { type: 'relay', from: a.id, data: `${RELAY_MARKER}-1` });
+    // Barrier: b's first relay must be this later broadcast, so the unicast never reached b.
+    host.send({ type: 'relay', data: `${RELAY_MARKER}-2` });
+    assert.deepEqual(await b.c.next('relay'), { type: 'relay', from: hostId, data: `${RELAY_MARKER}-2` });
+    assert.deepEqual(await a.c.next('relay'), { type: 'relay', from: hostId, data: `${RELAY_MARKER}-2` });
+    // The broadcast went neither back to the host nor to the lobby: a reply on each socket comes after it.
+    await host.assertAlive();
+    await lobby.assertAlive();
+    assert.deepEqual([relays(host), relays(lobby)], [[], []]);
+    for (const c of all) c.ws.close();
+  });
+
+  test('to everyone: every other admitted participant, never the lobby; lobby guests cannot send', async () => {
+    const { host, hostId, a, b, lobby, all } = await meetingOfFour();
+    b.c.send({ type: 'relay', data: `${RELAY_MARKER}-3` });
+    for (const c of [host, a.c]) assert.deepEqual(await c.next('relay'), { type: 'relay', from: b.id, data: `${RELAY_MARKER}-3` });
+    lobby.send({ type: 'relay', data: `${RELAY_MARKER}-4` });
+    const e = await lobby.next('error');
+    assert.deepEqual([e.code, e.recoverable, e.inReplyTo], ['wrong-state', true, 'relay']);
+    lobby.send({ type: 'relay', to: hostId, data: `${RELAY_MARKER}-5` });
+    assert.equal((await lobby.next('error')).code, 'wrong-state');
+    assert.deepEqual(relays(lobby), []); // and b's broadcast never reached the lobby
+    await b.c.assertAlive();
+    assert.deepEqual(relays(b.c), []); // nor came back to b
+    // The lobby guest's attempts reached nobody: the host's next relay is a later one.
+    a.c.send({ type: 'relay', to: hostId, data: `${RELAY_MARKER}-6` });
+    assert.equal((await host.next('relay')).data, `${RELAY_MARKER}-6`);
+    // Before joining, nothing can be relayed either.
+    const stranger = await new Client().open();
+    stranger.send({ type: 'relay', data: `${RELAY_MARKER}-7` });
+    assert.equal((await stranger.next('error')).code, 'wrong-state');
+    for (const c of [...all, stranger]) c.ws.close();
+  });
+
+  test('to an unknown id, to oneself or to a lobby guest: no-such-participant, and the connection lives on', async () => {
+    const { host, a, lobbyId, all } = await meetingOfFour();
+    for (const to of ['no-such-id', a.id, lobbyId]) {
+      a.c.send({ type: 'relay', to, data: `${RELAY_MARKER}-8` });
+      const e = await a.c.next('error');
+      assert.deepEqual([e.code, e.recoverable, e.inReplyTo], ['no-such-participant', true, 'relay'], to);
+      assert.ok(!e.message.includes(RELAY_MARKER));
+    }
+    await a.c.assertAlive();
+    a.c.send({ type: 'relay', data: 'x'.repeat(16 * 1024 + 1) });
+    assert.equal((await a.c.next('error')).code, 'invalid-message');
+    a.c.send({ type: 'relay', data: `${RELAY_MARKER}-9` });
+    assert.equal((await host.next('relay')).data, `${RELAY_MARKER}-9`);
+    for (const c of all) c.ws.close();
+  });
+});
+
 describe('signaling flow', () => {
   test('join, offer, presence, track state and leave', async () => {
     const { meetingId, hostSecret } = await createMeeting(server, 'Signaling test');
     const a = await new Client().open();
-    a.send({ type: 'join', meetingId, name: '  Ada  ', audioMuted: false, videoMuted: true, hostSecret });
+    a.join({ meetingId, name: '  Ada  ', audioMuted: false, videoMuted: true, hostSecret });
     const welcomeA = await a.next('welcome');
     assert.equal(welcomeA.meetingId, meetingId);
     assert.equal(welcomeA.role, 'host');
@@ -159,7 +240,7 @@ describe('signaling flow', () => {
     }
 
     const b = await new Client().open();
-    b.send({ type: 'join', meetingId, name: 'Grace' });
+    b.join({ meetingId, name: 'Grace' });
     // Guests wait in the lobby until the host lets them in.
     const knock = await a.next('knock');
     assert.equal(knock.knocker.name, 'Grace');
@@ -167,7 +248,7 @@ describe('signaling flow', () => {
     const welcomeB = await b.next('welcome');
     assert.equal(welcomeB.title, 'Signaling test');
     assert.equal(welcomeB.role, 'guest');
-    assert.deepEqual(welcomeB.participants, [{ id: welcomeA.participantId, name: 'Ada', role: 'host', audioMuted: false, videoMuted: true, verified: false }]);
+    assert.deepEqual(welcomeB.participants, [{ id: welcomeA.participantId, name: 'Ada', role: 'host', audioMuted: false, videoMuted: true, verified: false, e2ee: true }]);
     const joined = await a.next('participant-joined');
     assert.equal(joined.participant.id, welcomeB.participantId);
     assert.equal(joined.participant.name, 'Grace');
@@ -188,10 +269,10 @@ describe('signaling flow', () => {
     try {
       const { meetingId, hostSecret } = await createMeeting(quick, 'Signaling test');
       const live = await new Client(undefined, { url: quick.url }).open();
-      live.send({ type: 'join', meetingId, name: 'Live', hostSecret });
+      live.join({ meetingId, name: 'Live', hostSecret });
       await live.next('welcome');
       const dead = await new Client(undefined, { url: quick.url, autoPong: false }).open();
-      dead.send({ type: 'join', meetingId, name: 'Dead', hostSecret });
+      dead.join({ meetingId, name: 'Dead', hostSecret });
       const { participantId } = await dead.next('welcome');
       // Dropped at the second tick at the latest; the live client has answered a ping by then.
       await dead.waitClosed(5000);

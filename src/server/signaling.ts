@@ -2,7 +2,7 @@
  * The signaling WebSocket: validates every inbound message, rate-limits each connection, runs its
  * small state machine (new -> waiting (lobby) -> joined -> closed) and hands each message to the
  * meeting's session. Failed joins are throttled per client. Nothing here logs names, addresses or
- * message contents.
+ * message contents (relayed payloads least of all: only the message type, on a handler failure).
  */
 import type { WebSocket } from 'ws';
 import { decodeMessage } from '../protocol/decode.js';
@@ -213,6 +213,7 @@ export class SignalingServer {
       audioMuted: msg.audioMuted,
       videoMuted: msg.videoMuted,
       deviceToken: msg.deviceToken,
+      e2ee: msg.e2ee,
     });
   }
 

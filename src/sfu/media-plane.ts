@@ -3,17 +3,25 @@
  * this class is the seam where meetings will be placed on media worker processes instead.
  */
 import type { RtcConfig } from '../server/config.js';
+import { MediaTap } from './media-tap.js';
 import { Router } from './router.js';
 
 export class MediaPlane {
   private readonly routers = new Map<string, Router>();
+  private readonly tap: MediaTap | undefined;
 
-  constructor(private readonly rtc: RtcConfig) {}
+  /** `mediaTapFile`: testing aid, see media-tap.ts. */
+  constructor(
+    private readonly rtc: RtcConfig,
+    options: { mediaTapFile?: string | undefined } = {},
+  ) {
+    this.tap = options.mediaTapFile ? new MediaTap(options.mediaTapFile) : undefined;
+  }
 
   /** The meeting's Router, created on first use. */
   routerFor(meetingId: string): Router {
     let router = this.routers.get(meetingId);
-    if (!router) this.routers.set(meetingId, (router = new Router(this.rtc)));
+    if (!router) this.routers.set(meetingId, (router = new Router(this.rtc, this.tap)));
     return router;
   }
 
@@ -40,5 +48,6 @@ export class MediaPlane {
 
   async close(): Promise<void> {
     await Promise.all([...this.routers.keys()].map((id) => this.closeRouter(id)));
+    this.tap?.close();
   }
 }

@@ -6,6 +6,7 @@ import type { MediaStreamTrack, RTCRtpReceiver, RtpPacket } from 'werift';
 import type { MediaKind } from '../protocol/messages.js';
 import type { Consumer } from './consumer.js';
 import { forwardingStats } from './forwarding-stats.js';
+import type { TapRecorder } from './media-tap.js';
 
 /** At most one keyframe request per interval reaches the publisher, however many subscribers ask. */
 const KEYFRAME_REQUEST_INTERVAL_MS = 300;
@@ -17,13 +18,17 @@ export class Producer {
   closed = false;
   /** While paused (muted, or muted by a moderator), nothing is forwarded, whatever the client sends. */
   private paused = false;
+  /** The test tap's recorder, until it has recorded its share (then dropped, so it costs nothing). */
+  private tap: TapRecorder | undefined;
 
   constructor(
     readonly participantId: string,
     readonly kind: MediaKind,
     private readonly receiver: RTCRtpReceiver,
     private readonly track: MediaStreamTrack,
+    tap?: TapRecorder,
   ) {
+    this.tap = tap;
     const sub = track.onReceiveRtp.subscribe(this.forward);
     this.unsubscribe = () => sub.unSubscribe();
   }
@@ -32,6 +37,7 @@ export class Producer {
   private readonly forward = (packet: RtpPacket): void => {
     forwardingStats.receivedPackets++;
     if (this.paused) return;
+    if (this.tap !== undefined && !this.tap.record(packet.payload)) this.tap = undefined;
     const consumers = this.consumers;
     const last = consumers.length - 1;
     // werift hands each listener its own clone, so the last consumer may take the packet itself.

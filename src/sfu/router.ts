@@ -5,6 +5,7 @@
  */
 import type { IceCandidate, MediaKind } from '../protocol/messages.js';
 import type { RtcConfig } from '../server/config.js';
+import type { MediaTap } from './media-tap.js';
 import type { Producer } from './producer.js';
 import { WebRtcTransport, type Offer } from './transport.js';
 
@@ -17,7 +18,10 @@ export interface PeerHandlers {
 export class Router {
   private readonly transports = new Map<string, WebRtcTransport>();
 
-  constructor(private readonly rtc: RtcConfig) {}
+  constructor(
+    private readonly rtc: RtcConfig,
+    private readonly tap?: MediaTap,
+  ) {}
 
   get peerCount(): number {
     return this.transports.size;
@@ -25,12 +29,17 @@ export class Router {
 
   addPeer(participantId: string, handlers: PeerHandlers): void {
     if (this.transports.has(participantId)) throw new Error('peer exists');
-    const transport = new WebRtcTransport(participantId, this.rtc, {
-      offer: handlers.offer,
-      candidate: handlers.candidate,
-      failed: handlers.failed,
-      producer: (producer) => this.onProducer(producer),
-    });
+    const transport = new WebRtcTransport(
+      participantId,
+      this.rtc,
+      {
+        offer: handlers.offer,
+        candidate: handlers.candidate,
+        failed: handlers.failed,
+        producer: (producer) => this.onProducer(producer),
+      },
+      this.tap,
+    );
     this.transports.set(participantId, transport);
     for (const other of this.transports.values()) {
       if (other === transport) continue;

@@ -24,6 +24,7 @@ import { Consumer } from './consumer.js';
 import { forwardingStats } from './forwarding-stats.js';
 import { EXTENSION_IDS, peerConfig } from './media-config.js';
 import { forEachKeyframeRequest } from './keyframe-requests.js';
+import type { MediaTap } from './media-tap.js';
 import { Producer } from './producer.js';
 import { TransportFeedbackBuilder } from './transport-feedback.js';
 import { randomBytes } from 'node:crypto';
@@ -79,6 +80,8 @@ export class WebRtcTransport {
     readonly participantId: string,
     rtc: RtcConfig,
     private readonly handlers: TransportHandlers,
+    /** Testing aid only: records the first bytes of what this participant publishes. */
+    private readonly tap?: MediaTap,
   ) {
     this.policy = { listenIps: rtc.listenIps, announcedIp: rtc.announcedIp };
     const config = peerConfig(rtc);
@@ -203,7 +206,7 @@ export class WebRtcTransport {
 
   private addProducer(kind: MediaKind, t: RTCRtpTransceiver, track: Parameters<Parameters<RTCRtpTransceiver['onTrack']['subscribe']>[0]>[0]): void {
     if (this.closed || this.producers.some((p) => p.kind === kind)) return;
-    const producer = new Producer(this.participantId, kind, t.receiver, track);
+    const producer = new Producer(this.participantId, kind, t.receiver, track, this.tap?.recorder(kind));
     producer.setPaused(this.paused[kind]);
     this.producers.push(producer);
     this.handlers.producer(producer);

@@ -33,6 +33,7 @@ const MIGRATIONS: string[] = [
      expires_at INTEGER
    ) STRICT;
    CREATE INDEX invites_meeting ON invites (meeting_id);`,
+  `ALTER TABLE meetings ADD COLUMN allow_unencrypted INTEGER NOT NULL DEFAULT 0;`,
 ];
 
 /** Opens (creating if needed) `<dataDir>/confab.db`; `:memory:` for tests. */

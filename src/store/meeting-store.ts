@@ -1,4 +1,4 @@
-/** Meetings as persisted: id, title, the hash of the host secret, and when the meeting expires. */
+/** Meetings as persisted: id, title, the hash of the host secret, settings, and when the meeting expires. */
 import type { Db } from './database.js';
 
 export interface StoredMeeting {
@@ -8,6 +8,8 @@ export interface StoredMeeting {
   /** scrypt hash (see security/passwords.ts), or null when the meeting has no password. */
   passwordHash: string | null;
   lobbyEnabled: boolean;
+  /** A host let in browsers that can't end-to-end encrypt. */
+  allowUnencrypted: boolean;
   createdAt: number;
   expiresAt: number;
 }
@@ -18,6 +20,7 @@ interface Row {
   host_secret_hash: Buffer;
   password_hash: string | null;
   lobby_enabled: number;
+  allow_unencrypted: number;
   created_at: number;
   expires_at: number;
 }
@@ -28,19 +31,21 @@ export class MeetingStore {
   private readonly deleteExpiredStmt;
   private readonly setPasswordStmt;
   private readonly setLobbyStmt;
+  private readonly setAllowUnencryptedStmt;
 
   constructor(db: Db) {
     this.insertStmt = db.prepare(
-      'INSERT INTO meetings (id, title, host_secret_hash, password_hash, lobby_enabled, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO meetings (id, title, host_secret_hash, password_hash, lobby_enabled, allow_unencrypted, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     );
     this.setPasswordStmt = db.prepare('UPDATE meetings SET password_hash = ? WHERE id = ?');
     this.setLobbyStmt = db.prepare('UPDATE meetings SET lobby_enabled = ? WHERE id = ?');
+    this.setAllowUnencryptedStmt = db.prepare('UPDATE meetings SET allow_unencrypted = ? WHERE id = ?');
     this.getStmt = db.prepare('SELECT * FROM meetings WHERE id = ? AND expires_at > ?');
     this.deleteExpiredStmt = db.prepare('DELETE FROM meetings WHERE expires_at <= ?');
   }
 
   insert(m: StoredMeeting): void {
-    this.insertStmt.run(m.id, m.title, m.hostSecretHash, m.passwordHash, m.lobbyEnabled ? 1 : 0, m.createdAt, m.expiresAt);
+    this.insertStmt.run(m.id, m.title, m.hostSecretHash, m.passwordHash, m.lobbyEnabled ? 1 : 0, m.allowUnencrypted ? 1 : 0, m.createdAt, m.expiresAt);
   }
 
   setPassword(id: string, passwordHash: string | null): void {
@@ -49,6 +54,10 @@ export class MeetingStore {
 
   setLobby(id: string, enabled: boolean): void {
     this.setLobbyStmt.run(enabled ? 1 : 0, id);
+  }
+
+  setAllowUnencrypted(id: string, allowed: boolean): void {
+    this.setAllowUnencryptedStmt.run(allowed ? 1 : 0, id);
   }
 
   /** The meeting, unless it doesn't exist or has expired (the two look the same). */
@@ -61,6 +70,7 @@ export class MeetingStore {
         hostSecretHash: row.host_secret_hash,
         passwordHash: row.password_hash,
         lobbyEnabled: row.lobby_enabled === 1,
+        allowUnencrypted: row.allow_unencrypted === 1,
         createdAt: row.created_at,
         expiresAt: row.expires_at,
       }

@@ -35,15 +35,20 @@ export class Participant {
 
   /**
    * Opened on the server's host link: start a meeting through the home page, as its host. Returns the
-   * guest link (the meeting URL without the host secret, which only ever lives in the fragment).
+   * guest link: the meeting URL with only the meeting's encryption secret in the fragment (the page
+   * has read it, kept it for this tab and removed it from the address bar).
    */
   async startMeeting(title = 'Test meeting', options: { lobby?: boolean } = {}): Promise<string> {
     await this.page.fill('#meeting-title', title);
     if (options.lobby === false) await this.page.uncheck('#meeting-lobby');
     await this.page.click('#start-meeting');
     await this.page.waitForURL(/\/m\/[A-Za-z0-9_-]{22,}(#.*)?$/);
+    await this.waitForState('prejoin');
     const url = new URL(this.page.url());
-    return `${url.origin}${url.pathname}`;
+    const meetingId = url.pathname.split('/').pop()!;
+    const key = await this.page.evaluate((id) => sessionStorage.getItem(`confab.meetingKey.${id}`), meetingId);
+    if (!key) throw new Error('the host page kept no meeting key');
+    return `${url.origin}${url.pathname}#key=${key}`;
   }
 
   /** Join and wait until in the call (hosts, or guests when the lobby is off). */

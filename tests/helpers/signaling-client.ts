@@ -1,8 +1,12 @@
 /** A signaling test client: validates and queues everything the server sends. */
 import assert from 'node:assert/strict';
 import WebSocket from 'ws';
-import { ServerMessage, type MessageOf } from '../../src/protocol/messages.js';
+import { ServerMessage, type ClientMessage, type MessageOf } from '../../src/protocol/messages.js';
 import type { RunningServer } from './server.js';
+
+/** A join's fields; `e2ee` defaults to true (a browser that end-to-end encrypts). */
+export type JoinFields = Omit<MessageOf<ClientMessage, 'join'>, 'type' | 'e2ee' | 'audioMuted' | 'videoMuted'> &
+  Partial<Pick<MessageOf<ClientMessage, 'join'>, 'e2ee' | 'audioMuted' | 'videoMuted'>>;
 
 export class SignalingClient {
   readonly ws: WebSocket;
@@ -36,6 +40,11 @@ export class SignalingClient {
 
   send(value: unknown): void {
     this.ws.send(typeof value === 'string' ? value : JSON.stringify(value));
+  }
+
+  /** Sends `join`, as a browser that end-to-end encrypts unless `e2ee: false` is given. */
+  join(fields: JoinFields): void {
+    this.send({ type: 'join', e2ee: true, ...fields });
   }
 
   /** The next message of `type` (earlier ones of other types stay queued). */

@@ -13,6 +13,13 @@ export interface LocalTracks {
   track(kind: MediaKind): MediaStreamTrack | null;
 }
 
+/** End-to-end encryption's hooks into the PeerConnection (see e2ee/meeting-encryption.ts). */
+export interface MediaTransforms {
+  attachSender(sender: RTCRtpSender, kind: MediaKind): void;
+  attachReceiver(receiver: RTCRtpReceiver, mid: string): void;
+  setOwners(tracks: readonly RemoteTrack[]): void;
+}
+
 export interface PeerHandlers {
   answer(sdp: string): void;
   candidate(candidate: IceCandidate): void;
@@ -35,6 +42,8 @@ export class MediaPeer {
   constructor(
     private readonly local: LocalTracks,
     private readonly handlers: PeerHandlers,
+    /** Null when this browser doesn't encrypt: frames pass untouched. */
+    private readonly transforms: MediaTransforms | null = null,
   ) {
     this.pc = new RTCPeerConnection({ bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require', iceServers: [] });
     this.pc.addEventListener('icecandidate', (ev) => {
@@ -90,6 +99,7 @@ export class MediaPeer {
 
   private async applyOffer(offer: OfferMessage): Promise<void> {
     await this.pc.setRemoteDescription({ type: 'offer', sdp: offer.sdp });
+    this.attachTransforms(offer);
     for (const init of this.pendingCandidates.splice(0)) {
       await this.pc.addIceCandidate(init).catch((err: unknown) => console.warn('confab: remote ICE candidate rejected', err));
     }
@@ -108,6 +118,18 @@ export class MediaPeer {
     this.tracks = offer.tracks;
     this.handlers.remoteMedia(mapRemoteMedia(offer.tracks, (mid) => this.transceiver(mid)?.receiver.track));
     await this.limitVideoBitrate(offer.publish.video);
+  }
+
+  /** Before any of this offer's media can arrive: who sends on which mid, and a transform on each. */
+  private attachTransforms(offer: OfferMessage): void {
+    if (!this.transforms) return;
+    this.transforms.setOwners(offer.tracks);
+    for (const t of this.pc.getTransceivers()) {
+      if (!t.mid) continue;
+      if (t.mid === offer.publish.audio) this.transforms.attachSender(t.sender, 'audio');
+      else if (t.mid === offer.publish.video) this.transforms.attachSender(t.sender, 'video');
+      else this.transforms.attachReceiver(t.receiver, t.mid);
+    }
   }
 
   private transceiver(mid: string): RTCRtpTransceiver | undefined {

@@ -170,11 +170,11 @@ async function joined(session: CallSession): Promise<{ ws: FakeWebSocket; pc: Fa
   const ws = FakeWebSocket.all.at(-1)!;
   const pc = FakePeerConnection.all.at(-1)!;
   ws.serverOpen();
-  ws.serverSend(welcome('me', [{ id: 'p1', name: 'Bob', role: 'guest', audioMuted: false, videoMuted: true, verified: false }]));
+  ws.serverSend(welcome('me', [{ id: 'p1', name: 'Bob', role: 'guest', audioMuted: false, videoMuted: true, verified: false, e2ee: true }]));
   return { ws, pc };
 }
 
-const STATE = { locked: false, lobbyEnabled: false, unmuteLocked: [], passwordProtected: false };
+const STATE = { locked: false, lobbyEnabled: false, unmuteLocked: [], passwordProtected: false, allowUnencrypted: false };
 
 function welcome(participantId: string, participants: ParticipantInfo[], role: Role = 'guest', title = 'Weekly'): ServerMessage {
   return { type: 'welcome', participantId, meetingId: MEETING, title, role, state: STATE, participants };
@@ -322,7 +322,7 @@ test('a host joins with the secret from the link; welcome brings title and role;
   const ws = FakeWebSocket.all[0]!;
   ws.serverOpen();
   assert.deepEqual(ws.sent[0], { type: 'join', meetingId: MEETING, name: 'Hana', audioMuted: false, videoMuted: false, hostSecret: SECRET });
-  ws.serverSend(welcome('me', [{ id: 'p1', name: 'Gus', role: 'guest', audioMuted: false, videoMuted: false, verified: false }], 'host', 'Class 7b'));
+  ws.serverSend(welcome('me', [{ id: 'p1', name: 'Gus', role: 'guest', audioMuted: false, videoMuted: false, verified: false, e2ee: true }], 'host', 'Class 7b'));
   assert.equal(session.title, 'Class 7b');
   assert.equal(session.role, 'host');
   assert.equal(meetingEvents, 1);

@@ -20,6 +20,9 @@ import {
   type ServerMessage,
   type InviteInfo,
 } from '../../protocol/messages.js';
+import type { ChatPayload } from '../../protocol/e2ee.js';
+import type { Relay } from '../e2ee/key-exchange.js';
+import type { MeetingEncryption } from '../e2ee/meeting-encryption.js';
 import { Emitter } from '../emitter.js';
 import type { LocalMedia } from '../media/local-media.js';
 import { MediaPeer } from './peer.js';
@@ -71,6 +74,20 @@ export interface SessionEvents extends Record<string, unknown> {
   /** `invites` or `createdInvite` changed (moderators only). */
   invites: void;
   moderation: ModerationEvent;
+  /** End-to-end encryption changed: peer statuses, safety codes, key ids, encrypted or not. */
+  e2ee: void;
+  /** `chat` got a message. */
+  chat: ChatMessage;
+}
+
+/** A chat message, decrypted (or our own). */
+export interface ChatMessage {
+  /** The sender's participant id; null for our own. */
+  from: string | null;
+  /** The name the sender put inside the encrypted message. */
+  name: string;
+  text: string;
+  sentAt: number;
 }
 
 /** What the session needs of the local devices (LocalMedia; a fake in tests). */
@@ -80,6 +97,8 @@ export interface SessionOptions {
   meetingId: string;
   name: string;
   media: SessionMedia;
+  /** The meeting's encryption secret from the link (for building links to share). */
+  meetingKey?: string;
   /** From the host link's fragment: join as host. Absent for guests. */
   hostSecret?: string | null;
   /** The title as the pre-join screen knew it, until `welcome` says. */
@@ -92,6 +111,11 @@ export interface SessionOptions {
   inviteToken?: string | null;
   /** The meeting password, when asked for one. */
   password?: string | null;
+  /**
+   * Sets up end-to-end encryption (once, before the first join); null when this browser can't, and
+   * then the server only lets us in if the host allowed that.
+   */
+  encryption?: ((relay: Relay) => Promise<MeetingEncryption>) | null;
 }
 
 /** One WebSocket + one PeerConnection. Callbacks from a replaced attempt are ignored. */
@@ -142,6 +166,10 @@ export class CallSession {
   readonly knocks = new Map<string, Knocker>();
   /** Kinds a moderator muted us in and we may not unmute until allowed. */
   readonly held = new Set<MediaKind>();
+  /** Our end-to-end encryption, once set up; null when this browser can't. */
+  encryption: MeetingEncryption | null = null;
+  /** The chat since we joined, oldest first. */
+  readonly chat: ChatMessage[] = [];
 
   private attempt: Attempt | null = null;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
@@ -159,6 +187,10 @@ export class CallSession {
 
   get name(): string {
     return this.opts.name;
+  }
+
+  get meetingKey(): string {
+    return this.opts.meetingKey ?? '';
   }
 
   /** Whether we join with a host secret (the server decides the role; see `role`). */
@@ -196,6 +228,7 @@ export class CallSession {
     this.setState('connecting');
     try {
       await this.opts.media.acquire();
+      await this.setUpEncryption();
     } finally {
       this.starting = false;
     }
@@ -231,6 +264,36 @@ export class CallSession {
   dispose(): void {
     this.leave();
     this.unsubscribeMedia();
+    this.encryption?.close();
+  }
+
+  /** Send a chat message, end-to-end encrypted. False when it could not be sent (no key yet). */
+  async sendChat(text: string): Promise<boolean> {
+    const payload: ChatPayload = { kind: 'chat', name: this.opts.name, text, sentAt: Date.now() };
+    if (!this.encryption || !(await this.encryption.send(payload))) return false;
+    this.addChat({ from: null, name: payload.name, text, sentAt: payload.sentAt });
+    return true;
+  }
+
+  private async setUpEncryption(): Promise<void> {
+    if (this.encryption || !this.opts.encryption) return;
+    const relay: Relay = (to, data) => this.send({ type: 'relay', ...(to === undefined ? {} : { to }), data });
+    const encryption = await this.opts.encryption(relay);
+    this.encryption = encryption;
+    encryption.events.on('peers', () => this.events.emit('e2ee', undefined));
+    encryption.events.on('payload', ({ from, payload }) => {
+      if (payload.kind === 'chat') this.addChat({ from, name: payload.name, text: payload.text, sentAt: payload.sentAt });
+    });
+  }
+
+  private addChat(message: ChatMessage): void {
+    this.chat.push(message);
+    this.events.emit('chat', message);
+  }
+
+  /** Whether media is encrypted right now depends on the meeting's setting and who is here. */
+  private updateEncryption(): void {
+    this.encryption?.update(this.meetingState?.allowUnencrypted ?? false, this.participants.values());
   }
 
   // ------------------------------------------------------------------ attempts
@@ -241,7 +304,9 @@ export class CallSession {
     const current = () => this.attempt === attempt;
     const media = this.opts.media;
 
-    attempt.peer = new MediaPeer(media, {
+    attempt.peer = new MediaPeer(
+      media,
+      {
       answer: (sdp) => attempt.signaling.send({ type: 'answer', sdp }),
       candidate: (candidate) => attempt.signaling.send({ type: 'ice', candidate }),
       connectionState: (s) => current() && this.onPeerState(attempt, s),
@@ -255,7 +320,9 @@ export class CallSession {
         console.warn('confab: could not apply the offer', err);
         this.lost('offer failed');
       },
-    });
+      },
+      this.encryption,
+    );
     attempt.signaling = new SignalingChannel(this.opts.url ?? signalingUrl(), {
       open: () => {
         if (!current()) return;
@@ -266,6 +333,7 @@ export class CallSession {
           name: this.opts.name,
           audioMuted: attempt.sentMuted.audio,
           videoMuted: attempt.sentMuted.video,
+          e2ee: this.encryption !== null,
           ...(this.opts.hostSecret ? { hostSecret: this.opts.hostSecret } : {}),
           ...(this.opts.deviceToken ? { deviceToken: this.opts.deviceToken } : {}),
           ...(this.opts.inviteToken ? { inviteToken: this.opts.inviteToken } : {}),
@@ -303,6 +371,8 @@ export class CallSession {
         this.events.emit('meetingState', undefined);
         this.participants.clear();
         for (const p of m.participants) this.participants.set(p.id, p);
+        this.encryption?.welcomed(m.participantId, m.participants);
+        this.updateEncryption();
         attempt.welcomed = true;
         this.events.emit('meeting', undefined);
         this.events.emit('participants', undefined);
@@ -311,11 +381,18 @@ export class CallSession {
         return;
       case 'participant-joined':
         this.participants.set(m.participant.id, m.participant);
+        this.encryption?.joined(m.participant.id);
+        this.updateEncryption();
         this.events.emit('participants', undefined);
         return;
       case 'participant-left':
         this.participants.delete(m.participantId);
+        this.encryption?.left(m.participantId);
+        this.updateEncryption();
         this.events.emit('participants', undefined);
+        return;
+      case 'relay':
+        this.encryption?.relayed(m.from, m.data);
         return;
       case 'offer':
         attempt.peer.handleOffer(m);
@@ -348,6 +425,7 @@ export class CallSession {
       }
       case 'meeting-state':
         this.meetingState = m.state;
+        this.updateEncryption();
         this.events.emit('meetingState', undefined);
         return;
       case 'knock':

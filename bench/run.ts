@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: server CPU time per forwarded RTP packet and forwarded packets per second,
- * for a 3-browser and a 5-browser meeting on loopback. Browsers are real (Debian's Chromium with
+ * for a 3-browser and a 5-browser meeting on loopback, and the time each browser spends encrypting
+ * and decrypting a frame for end-to-end encryption. Browsers are real (Debian's Chromium with
  * fake devices); the server is the real one, measured from outside through /proc and /metrics.
  */
 import { readFileSync } from 'node:fs';
@@ -9,6 +10,7 @@ import { launchBrowser } from '../tests/helpers/browser.js';
 import { noiseVideo } from '../tests/helpers/fake-media.js';
 import { Participant } from '../tests/helpers/meeting-page.js';
 import { startServer, type RunningServer } from '../tests/helpers/server.js';
+import type { FrameStats } from '../src/client/e2ee/worker-protocol.js';
 
 const WINDOW_MS = Number(process.env.BENCH_WINDOW_MS ?? 10_000);
 const SIZES = (process.env.BENCH_SIZES ?? '3,5').split(',').map(Number);
@@ -31,7 +33,22 @@ async function packetCounters(server: RunningServer): Promise<{ forwarded: numbe
   return { forwarded: read('confab_rtp_forwarded_packets_total'), received: read('confab_rtp_received_packets_total') };
 }
 
-interface Result { participants: number; receivedPerSecond: number; packetsPerSecond: number; cpuPerSecond: number; microsPerPacket: number }
+interface E2eeCost {
+  frames: number;
+  encryptMicros: number;
+  decryptMicros: number;
+}
+
+interface Result { participants: number; receivedPerSecond: number; packetsPerSecond: number; cpuPerSecond: number; microsPerPacket: number; e2ee: E2eeCost }
+
+/** Every browser's E2EE frame counters (window.__confab.e2ee), summed. */
+async function e2eeCounters(people: Participant[]): Promise<{ encrypted: number; decrypted: number; encryptMillis: number; decryptMillis: number }> {
+  const all = await Promise.all(people.map((p) => p.page.evaluate(() => (window as unknown as { __confab: { e2ee: { frameStats(): Promise<FrameStats> } } }).__confab.e2ee.frameStats())));
+  return all.reduce(
+    (sum, s) => ({ encrypted: sum.encrypted + s.encrypted, decrypted: sum.decrypted + s.decrypted, encryptMillis: sum.encryptMillis + s.encryptMillis, decryptMillis: sum.decryptMillis + s.decryptMillis }),
+    { encrypted: 0, decrypted: 0, encryptMillis: 0, decryptMillis: 0 },
+  );
+}
 
 async function measure(n: number): Promise<Result> {
   const server = await startServer();
@@ -53,10 +70,12 @@ async function measure(n: number): Promise<Result> {
 
     const cpu0 = cpuSeconds(server.pid);
     const pk0 = await packetCounters(server);
+    const e0 = await e2eeCounters(people);
     const t0 = performance.now();
     await new Promise((r) => setTimeout(r, WINDOW_MS)); // a fixed measurement window, not a wait for a condition
     const cpu1 = cpuSeconds(server.pid);
     const pk1 = await packetCounters(server);
+    const e1 = await e2eeCounters(people);
     const seconds = (performance.now() - t0) / 1000;
     // Check that media still flows at the end, so the figures describe a working meeting.
     await Promise.all(people.map((p, i) => p.expectMediaFlowing(ids.filter((_, j) => j !== i), 5, 30_000)));
@@ -68,6 +87,11 @@ async function measure(n: number): Promise<Result> {
       packetsPerSecond: packets / seconds,
       cpuPerSecond: cpu / seconds,
       microsPerPacket: (cpu / packets) * 1e6,
+      e2ee: {
+        frames: e1.encrypted - e0.encrypted,
+        encryptMicros: ((e1.encryptMillis - e0.encryptMillis) / (e1.encrypted - e0.encrypted)) * 1000,
+        decryptMicros: ((e1.decryptMillis - e0.decryptMillis) / (e1.decrypted - e0.decrypted)) * 1000,
+      },
     };
   } finally {
     await browser.close();
@@ -82,5 +106,12 @@ console.log('participants  received pkt/s  forwarded pkt/s  server CPU s/s  CPU 
 for (const r of results) {
   console.log(
     `${String(r.participants).padStart(12)}  ${r.receivedPerSecond.toFixed(0).padStart(14)}  ${r.packetsPerSecond.toFixed(0).padStart(15)}  ${r.cpuPerSecond.toFixed(3).padStart(14)}  ${r.microsPerPacket.toFixed(1).padStart(27)}`,
+  );
+}
+console.log('\nE2EE in the browser (RTCRtpScriptTransform worker, AES-256-GCM via WebCrypto; audio and video frames together)');
+console.log('participants  frames encrypted  µs per frame encrypting  µs per frame decrypting');
+for (const r of results) {
+  console.log(
+    `${String(r.participants).padStart(12)}  ${String(r.e2ee.frames).padStart(16)}  ${r.e2ee.encryptMicros.toFixed(0).padStart(23)}  ${r.e2ee.decryptMicros.toFixed(0).padStart(23)}`,
   );
 }

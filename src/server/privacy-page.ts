@@ -29,9 +29,9 @@ export function privacyPage({ meetingTtlDays }: PrivacyFacts): string {
 <h2>Logs</h2>
 <p>The server logs events and counts, with short hashed tags instead of ids. It never logs network addresses, names, meeting titles, links, passwords or keys.</p>
 <h2>In your browser</h2>
-<p>Your name and language choice (localStorage), a random device token, the host key if you are this server's host, and a meeting's host secret for the length of your browser session (sessionStorage). Secrets in links come after the <code>#</code>, which browsers never send to servers.</p>
+<p>Your name and language choice (localStorage), a random device token, the host key if you are this server's host, and a meeting's encryption key and host secret for the length of your browser session (sessionStorage). Secrets in links come after the <code>#</code>, which browsers never send to servers.</p>
 <h2>Audio and video</h2>
-<p>Media travels encrypted (DTLS-SRTP) to this server, which forwards it to the other participants and records nothing.</p>
+<p>Audio, video and chat are end-to-end encrypted: your browser encrypts them with keys this server never gets (they come from the part of the link after the <code>#</code>), and only the other participants' browsers can decrypt them. The server forwards the encrypted media and records nothing. It does see who is in a meeting, the names people enter, and when and how much they send. Only if a host explicitly lets in browsers that cannot encrypt, and one is present, does media go encrypted only on its way to and from the server; everyone then sees a warning.</p>
 </section>`;
   const de = `
 <section lang="de">
@@ -52,9 +52,9 @@ export function privacyPage({ meetingTtlDays }: PrivacyFacts): string {
 <h2>Protokolle</h2>
 <p>Der Server protokolliert Ereignisse und Zahlen, mit kurzen Hash-Kürzeln statt Kennungen. Er protokolliert nie Netzwerkadressen, Namen, Besprechungstitel, Links, Passwörter oder Schlüssel.</p>
 <h2>In Ihrem Browser</h2>
-<p>Ihr Name und Ihre Sprachwahl (localStorage), ein zufälliger Geräte-Wert, der Host-Schlüssel, falls Sie diesen Server betreiben, und der Moderationsschlüssel einer Besprechung für die Dauer der Browsersitzung (sessionStorage). Geheimnisse in Links stehen hinter dem <code>#</code>, den Browser nie an Server senden.</p>
+<p>Ihr Name und Ihre Sprachwahl (localStorage), ein zufälliger Geräte-Wert, der Host-Schlüssel, falls Sie diesen Server betreiben, sowie der Verschlüsselungsschlüssel und der Moderationsschlüssel einer Besprechung für die Dauer der Browsersitzung (sessionStorage). Geheimnisse in Links stehen hinter dem <code>#</code>, den Browser nie an Server senden.</p>
 <h2>Ton und Bild</h2>
-<p>Medien gehen verschlüsselt (DTLS-SRTP) an diesen Server, der sie an die anderen Teilnehmenden weiterleitet und nichts aufzeichnet.</p>
+<p>Ton, Bild und Chat sind Ende-zu-Ende-verschlüsselt: Ihr Browser verschlüsselt sie mit Schlüsseln, die dieser Server nie erhält (sie stammen aus dem Teil des Links hinter dem <code>#</code>), und nur die Browser der anderen Teilnehmenden können sie entschlüsseln. Der Server leitet die verschlüsselten Medien weiter und zeichnet nichts auf. Er sieht aber, wer in einer Besprechung ist, die eingegebenen Namen und wann wie viel gesendet wird. Nur wenn ein Host ausdrücklich Browser zulässt, die nicht verschlüsseln können, und einer davon teilnimmt, sind Medien nur auf dem Weg zum und vom Server verschlüsselt; dann sehen alle einen Warnhinweis.</p>
 </section>`;
   return `<!doctype html>
 <html lang="de">

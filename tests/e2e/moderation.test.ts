@@ -116,7 +116,7 @@ test('a personal invitation: the invitee sees who runs the server, enters withou
   await host.page.fill('#invite-name', 'Ina Schmidt');
   await host.page.click('#create-invite');
   const link = await host.page.inputValue('#invite-link');
-  assert.match(link, /\/m\/[A-Za-z0-9_-]{22}#invite=[A-Za-z0-9_-]{43}$/);
+  assert.match(link, /\/m\/[A-Za-z0-9_-]{22}#key=[A-Za-z0-9_-]{43}&invite=[A-Za-z0-9_-]{43}$/);
   await host.page.waitForSelector('[data-invite-id]');
 
   const ina = await Participant.open(fx.browser, link, 'Somebody else');

@@ -18,7 +18,16 @@ export class FrameCryptor {
   private readonly receivers = new Map<string, SenderKeys<FrameKey>>();
   private owners = new Map<string, string>();
   private samplesWanted = 0;
-  private readonly stats: Omit<FrameStats, 'senderKeyId' | 'receiverKeyIds'> = { encrypted: 0, decrypted: 0, clear: 0, noKey: 0, failed: 0, samples: [] };
+  private readonly stats: Omit<FrameStats, 'senderKeyId' | 'receiverKeyIds'> = {
+    encrypted: 0,
+    decrypted: 0,
+    clear: 0,
+    noKey: 0,
+    failed: 0,
+    encryptMillis: 0,
+    decryptMillis: 0,
+    samples: [],
+  };
 
   /** Key changes apply in the order they were made, although deriving a key takes a while. */
   private keyChanges: Promise<void> = Promise.resolve();
@@ -66,15 +75,20 @@ export class FrameCryptor {
       return null;
     }
     const counter = sender.counter++;
+    const started = performance.now();
+    const sealed = await encryptFrame(sender.key, sender.keyId, counter, frame, clearBytes);
+    this.stats.encryptMillis += performance.now() - started;
     this.stats.encrypted++;
-    return encryptFrame(sender.key, sender.keyId, counter, frame, clearBytes);
+    return sealed;
   }
 
   /** A frame received on `mid`, decrypted; null to drop it. */
   async decrypt(mid: string, frame: Bytes): Promise<Bytes | null> {
     const trailer = readTrailer(frame);
+    const started = performance.now();
     const plain = trailer ? await this.open(mid, frame, trailer) : null;
     if (plain) {
+      this.stats.decryptMillis += performance.now() - started;
       this.stats.decrypted++;
       return plain;
     }

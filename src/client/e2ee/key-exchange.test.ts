@@ -169,3 +169,24 @@ test('a server that swaps in its own public key is caught by the MAC', async () 
   await until('a rejects the swapped key', () => a.exchange.peer('b')?.status === 'failed');
   assert.equal(await decrypts(b, a), false);
 });
+
+test('a hello from someone the server never listed as a participant gets no keys', async () => {
+  const server = new FakeServer();
+  const a = await join(server, 'a');
+  // A "ghost" with the right secret, relayed by the server without a participant-joined.
+  const ghostFrames = new FrameCryptor();
+  const ghost = await KeyExchange.create({
+    meetingId: MEETING,
+    secret: SECRET,
+    relay: (to, data) => server.relay('ghost', to, data),
+    frames: { setSenderKey() {}, setReceiverKey: (p, keyId, key) => void ghostFrames.setReceiverKey(p, keyId, key), forget() {} },
+  });
+  server.members.set('ghost', { id: 'ghost', exchange: ghost, frames: ghostFrames, chat: [] });
+  ghostFrames.setOwners([['a', 'a']]);
+  ghost.start('ghost', ['a']);
+  const b = await join(server, 'b');
+  await allSecure([a, b]);
+  assert.equal(a.exchange.peer('ghost'), undefined);
+  const sealed = await a.frames.encrypt('video', false, frame());
+  assert.equal(await ghostFrames.decrypt('a', sealed!), null, 'the ghost got no key from a');
+});

@@ -184,11 +184,12 @@ export class KeyExchange {
   private async onHello(from: string, hello: z.infer<typeof HelloEnvelope>): Promise<void> {
     const selfId = this.selfId;
     if (!selfId || from === selfId) return;
+    // Only someone the server has shown us as a participant gets keys: a server can't hand keys
+    // to a "ghost" that no one sees in the meeting.
+    const peer = this.peers.get(from);
+    if (!peer) return;
     const publicKey = fromBase64Url(hello.pub);
-    const known = this.peers.get(from);
-    if (known?.publicKey && sameBytes(known.publicKey, publicKey)) return; // a duplicate
-    const peer = known ?? newPeer();
-    this.peers.set(from, peer);
+    if (peer.publicKey && sameBytes(peer.publicKey, publicKey)) return; // a duplicate
     const valid = await verifyHello(this.keys, this.opts.meetingId, from, publicKey, fromBase64Url(hello.mac));
     if (!valid) {
       peer.status = 'failed';

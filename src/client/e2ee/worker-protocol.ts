@@ -33,6 +33,12 @@ export interface FrameStats {
   noKey: number;
   /** Dropped: did not authenticate. */
   failed: number;
+  /**
+   * Milliseconds frames spent being encrypted / decrypted, summed: the delay E2EE adds (WebCrypto
+   * is asynchronous, so this includes its hop to the crypto thread and back).
+   */
+  encryptMillis: number;
+  decryptMillis: number;
   senderKeyId: number | null;
   /** Newest key id held per remote participant. */
   receiverKeyIds: Record<string, number>;

@@ -1,5 +1,6 @@
 /**
- * The call: a grid of tiles (self first), a status banner, and the controls bar. Reacts to the
+ * The call: a grid of tiles (self first), a status banner, the encryption indicator and warnings,
+ * and the controls bar. One side panel at a time: participants, chat, or security. Reacts to the
  * session's events; the grid shape follows the tile count and the space available.
  */
 import { h } from '../dom.js';
@@ -9,6 +10,7 @@ import type { LocalMedia } from '../media/local-media.js';
 import { MAX_RECONNECT_ATTEMPTS } from '../session/reconnect.js';
 import type { CallSession } from '../session/session.js';
 import { AudioSinks } from './audio-sinks.js';
+import { chatPanel } from './chat-panel.js';
 import { computeGrid } from './grid-layout.js';
 import { copyInviteLink } from './invite.js';
 import { languageSwitch } from './language-switch.js';
@@ -17,6 +19,8 @@ import { errorMessageKey } from './server-errors.js';
 import { Tile } from './tile.js';
 import { knocksArea } from './knocks.js';
 import { participantsPanel } from './participants-panel.js';
+import { e2eeIndicator, e2eeWarning } from './security-indicator.js';
+import { securityPanel } from './security-panel.js';
 import { showToast } from './toast.js';
 
 const GRID_GAP = 8;
@@ -39,7 +43,7 @@ export function callView(session: CallSession, media: LocalMedia, onLeave: () =>
   const copy = h('button', { type: 'button', id: 'copy-link', class: 'round-button' }, icon('link'));
   translateAttr(copy, 'aria-label', 'controls.copyLink');
   translateAttr(copy, 'title', 'controls.copyLink');
-  copy.addEventListener('click', () => void copyInviteLink(session.meetingId));
+  copy.addEventListener('click', () => void copyInviteLink(session.meetingId, session.meetingKey));
   const leave = h('button', { type: 'button', id: 'leave', class: 'round-button round-button--danger' }, icon('leave'));
   translateAttr(leave, 'aria-label', 'controls.leave');
   translateAttr(leave, 'title', 'controls.leave');
@@ -58,17 +62,71 @@ export function callView(session: CallSession, media: LocalMedia, onLeave: () =>
     icon('users'),
     peopleCount,
   );
-  const panel = participantsPanel(session, () => setPanelOpen(false));
-  const setPanelOpen = (open: boolean) => {
-    panel.el.hidden = !open;
-    togglePeople.setAttribute('aria-expanded', String(open));
-    if (open) panel.el.querySelector<HTMLElement>('#close-participants')?.focus();
-    else if (panel.el.contains(document.activeElement)) togglePeople.focus();
+  const chatUnread = h('span', { id: 'chat-unread', class: 'button-count button-count--unread', 'aria-hidden': 'true', hidden: true });
+  const toggleChat = h(
+    'button',
+    { type: 'button', id: 'chat-toggle', class: 'round-button', 'aria-expanded': 'false', 'aria-controls': 'chat-panel' },
+    icon('chat'),
+    chatUnread,
+  );
+
+  // ---- side panels: one at a time; focus moves in when one opens and back to its button when it closes
+  type Side = 'participants' | 'chat' | 'security';
+  const closeSide = () => openSide(null);
+  const panel = participantsPanel(session, closeSide);
+  const chat = chatPanel(session, closeSide);
+  const security = securityPanel(session, closeSide);
+  const indicator = e2eeIndicator(session, () => openSide(openPanel === 'security' ? null : 'security'));
+  const warning = e2eeWarning(session, () => openSide('security'));
+  const sides: Record<Side, { el: HTMLElement; toggle: HTMLElement; setExpanded(open: boolean): void; focus(): HTMLElement | null }> = {
+    participants: {
+      el: panel.el,
+      toggle: togglePeople,
+      setExpanded: (open) => togglePeople.setAttribute('aria-expanded', String(open)),
+      focus: () => panel.el.querySelector<HTMLElement>('#close-participants'),
+    },
+    chat: {
+      el: chat.el,
+      toggle: toggleChat,
+      setExpanded: (open) => {
+        toggleChat.setAttribute('aria-expanded', String(open));
+        chat.setOpen(open);
+      },
+      focus: () => chat.focusTarget(),
+    },
+    security: {
+      el: security.el,
+      toggle: indicator.el,
+      setExpanded: (open) => indicator.setExpanded(open),
+      focus: () => security.el.querySelector<HTMLElement>('#close-security'),
+    },
+  };
+  let openPanel: Side | null = null;
+  const openSide = (next: Side | null) => {
+    const prev = openPanel;
+    const focusInside = prev !== null && sides[prev].el.contains(document.activeElement);
+    openPanel = next;
+    for (const [name, side] of Object.entries(sides) as [Side, (typeof sides)[Side]][]) {
+      side.el.hidden = name !== next;
+      side.setExpanded(name === next);
+    }
+    if (next) sides[next].focus()?.focus();
+    else if (prev && focusInside) sides[prev].toggle.focus();
     layout();
   };
-  togglePeople.addEventListener('click', () => setPanelOpen(panel.el.hidden));
-  panel.el.addEventListener('keydown', (ev) => {
-    if (ev.key === 'Escape' && !(ev.target instanceof HTMLDialogElement)) setPanelOpen(false);
+  togglePeople.addEventListener('click', () => openSide(openPanel === 'participants' ? null : 'participants'));
+  toggleChat.addEventListener('click', () => openSide(openPanel === 'chat' ? null : 'chat'));
+  for (const side of Object.values(sides)) {
+    side.el.addEventListener('keydown', (ev) => {
+      // Escape in a confirmation dialog closes just the dialog.
+      if (ev.key === 'Escape' && !(ev.target instanceof Element && ev.target.closest('dialog'))) closeSide();
+    });
+  }
+  chat.onUnread((n) => {
+    chatUnread.hidden = n === 0;
+    chatUnread.textContent = String(n);
+    translateAttr(toggleChat, 'aria-label', n ? 'chat.toggleUnread' : 'chat.toggle', { count: n });
+    translateAttr(toggleChat, 'title', n ? 'chat.toggleUnread' : 'chat.toggle', { count: n });
   });
   const knocks = knocksArea(session);
   const lockIcon = h('span', { id: 'meeting-lock-icon', class: 'lock-icon', role: 'img', hidden: true }, icon('lock', 'icon icon--small'));
@@ -101,7 +159,7 @@ export function callView(session: CallSession, media: LocalMedia, onLeave: () =>
     if (code === 'forbidden' || code === 'no-such-participant' || code === 'rate-limited') showToast(errorMessageKey(code));
   };
 
-  const controls = h('nav', { class: 'controls' }, audioToggle.el, videoToggle.el, requestUnmute, togglePeople, copy, leave);
+  const controls = h('nav', { class: 'controls' }, audioToggle.el, videoToggle.el, requestUnmute, togglePeople, toggleChat, copy, leave);
   translateAttr(controls, 'aria-label', 'controls.label');
 
   // ---- tiles
@@ -210,11 +268,13 @@ export function callView(session: CallSession, media: LocalMedia, onLeave: () =>
       { class: 'call-top' },
       h('span', { class: 'brand-mark', 'aria-hidden': 'true' }),
       h('div', { class: 'call-heading' }, h('div', { class: 'call-title-row' }, lockIcon, title), count),
+      indicator.el,
       languageSwitch(),
     ),
     banner,
+    warning.el,
     alone,
-    h('div', { class: 'call-body' }, stage, panel.el),
+    h('div', { class: 'call-body' }, stage, panel.el, chat.el, security.el),
     knocks.el,
     controls,
     audio.el,
@@ -224,6 +284,10 @@ export function callView(session: CallSession, media: LocalMedia, onLeave: () =>
     dispose: () => {
       for (const u of unsubscribe) u();
       panel.dispose();
+      chat.dispose();
+      security.dispose();
+      indicator.dispose();
+      warning.dispose();
       knocks.dispose();
       resize.disconnect();
       audio.clear();

@@ -9,7 +9,7 @@ import { createMeeting, fetchInstance, type ApiFailure } from '../api.js';
 import { h } from '../dom.js';
 import { icon } from '../icons.js';
 import { translate, type MessageKey, type Params } from '../i18n/index.js';
-import { hostMeetingPath, type SecretStore } from '../link-secrets.js';
+import { hostMeetingPath, newMeetingKey, type SecretStore } from '../link-secrets.js';
 import { topBar } from './top-bar.js';
 
 export interface HomeOptions {
@@ -132,7 +132,8 @@ export function homeView(opts: HomeOptions): HTMLElement {
     const result = await createMeeting(parsed.data, secrets.hostKey(), fetch, { lobby: lobby.checked, ...(pw ? { password: pw } : {}) });
     if (result.ok) {
       // The host secret rides in the fragment; the pre-join page keeps it and strips it at once.
-      location.assign(hostMeetingPath(result.meetingId, result.hostSecret));
+      // The meeting's encryption secret is made here, in the browser: the server never sees it.
+      location.assign(hostMeetingPath(result.meetingId, result.hostSecret, newMeetingKey()));
       return;
     }
     setBusy(false);

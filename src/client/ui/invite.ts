@@ -1,4 +1,7 @@
-/** Copy a meeting link and say so. The guest link never has a fragment; the host link carries the secret in one. */
+/**
+ * Copy a meeting link and say so. Every link carries the meeting's encryption secret in its fragment;
+ * the host link also the host secret.
+ */
 import { copyText } from '../clipboard.js';
 import type { MessageKey } from '../i18n/index.js';
 import { guestLink, hostLink } from '../link-secrets.js';
@@ -9,12 +12,12 @@ async function copyLink(link: string, copied: MessageKey, failed: MessageKey): P
   else showToast(failed, { link }, 12_000);
 }
 
-/** The link for guests (`<origin>/m/<id>`); `copied` names it as the button did. */
-export function copyInviteLink(meetingId: string, copied: MessageKey = 'controls.linkCopied'): Promise<void> {
-  return copyLink(guestLink(location.origin, meetingId), copied, 'controls.copyFailed');
+/** The link for guests (`<origin>/m/<id>#key=<secret>`); `copied` names it as the button did. */
+export function copyInviteLink(meetingId: string, meetingKey: string, copied: MessageKey = 'controls.linkCopied'): Promise<void> {
+  return copyLink(guestLink(location.origin, meetingId, meetingKey), copied, 'controls.copyFailed');
 }
 
-/** The host link (`<origin>/m/<id>#host=<secret>`): full control, for the host's own use. */
-export function copyHostLink(meetingId: string, hostSecret: string): Promise<void> {
-  return copyLink(hostLink(location.origin, meetingId, hostSecret), 'controls.hostLinkCopied', 'controls.hostLinkCopyFailed');
+/** The host link (`<origin>/m/<id>#key=…&host=…`): full control, for the host's own use. */
+export function copyHostLink(meetingId: string, hostSecret: string, meetingKey: string): Promise<void> {
+  return copyLink(hostLink(location.origin, meetingId, hostSecret, meetingKey), 'controls.hostLinkCopied', 'controls.hostLinkCopyFailed');
 }

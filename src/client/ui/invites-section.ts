@@ -48,7 +48,7 @@ export function invitesSection(session: CallSession): { el: HTMLElement; update(
     const fresh = session.createdInvite;
     created.hidden = !fresh;
     if (fresh) {
-      const link = inviteLink(location.origin, session.meetingId, fresh.token);
+      const link = inviteLink(location.origin, session.meetingId, fresh.token, session.meetingKey);
       const field = h('input', { type: 'text', id: 'invite-link', class: 'input', readonly: true, value: link });
       const copy = translate(h('button', { type: 'button', id: 'copy-invite-link', class: 'button button--secondary' }), 'panel.invite.copy');
       copy.addEventListener('click', () => void copyText(link).then((ok) => ok && translate(status, 'panel.invite.copied')));

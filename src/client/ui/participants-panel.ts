@@ -1,7 +1,8 @@
 /**
- * The participants panel: everyone with role badges and mute state; for moderators, per-person
- * actions (`[data-participant-row] [data-action]`), who waits in the lobby, and the meeting controls
- * (lock, lobby, mute all, password, end meeting with a confirmation).
+ * The participants panel: everyone with role badges, mute state and safety code (`.person-code`);
+ * for moderators, per-person actions (`[data-participant-row] [data-action]`), who waits in the
+ * lobby, and the meeting controls (lock, lobby, browsers without end-to-end encryption, mute all,
+ * password, end meeting with a confirmation).
  */
 import type { MessageKey } from '../i18n/index.js';
 import type { ParticipantInfo } from '../../protocol/messages.js';
@@ -9,6 +10,7 @@ import { h } from '../dom.js';
 import { icon } from '../icons.js';
 import { translate, translateAttr } from '../i18n/index.js';
 import type { CallSession } from '../session/session.js';
+import { peerSecurity, type PeerSecurity } from './e2ee-status.js';
 import { invitesSection } from './invites-section.js';
 import { nameCounts, nameLabel, normalizeName } from './names.js';
 
@@ -43,6 +45,11 @@ export function participantsPanel(session: CallSession, onClose: () => void): { 
   lock.input.addEventListener('change', () => session.send({ type: 'set-lock', locked: lock.input.checked }));
   const lobby = checkRow('lobby-enabled', 'panel.lobbyEnabled');
   lobby.input.addEventListener('change', () => session.send({ type: 'set-lobby', enabled: lobby.input.checked }));
+  // Letting in browsers that can't encrypt turns end-to-end encryption off for everyone while one is here.
+  const allowUnencrypted = checkRow('allow-unencrypted', 'panel.allowUnencrypted');
+  allowUnencrypted.input.setAttribute('aria-describedby', 'allow-unencrypted-hint');
+  allowUnencrypted.input.addEventListener('change', () => session.send({ type: 'set-allow-unencrypted', allowed: allowUnencrypted.input.checked }));
+  const allowUnencryptedHint = translate(h('p', { id: 'allow-unencrypted-hint', class: 'hint check-hint' }), 'panel.allowUnencrypted.hint');
   const muteAllLock = checkRow('mute-all-lock', 'panel.muteAllLock');
   const muteAll = translate(h('button', { type: 'button', id: 'mute-all', class: 'button button--secondary' }), 'panel.muteAll');
   muteAll.addEventListener('click', () => session.send({ type: 'mute-all', kind: 'audio', lockUnmute: muteAllLock.input.checked }));
@@ -120,6 +127,7 @@ export function participantsPanel(session: CallSession, onClose: () => void): { 
     translate(h('h3', { class: 'panel-subtitle' }), 'panel.controls'),
     lock.row,
     lobby.row,
+    h('div', { class: 'panel-group' }, allowUnencrypted.row, allowUnencryptedHint),
     h('div', { class: 'panel-group' }, muteAll, muteAllLock.row),
     h(
       'div',
@@ -169,10 +177,12 @@ export function participantsPanel(session: CallSession, onClose: () => void): { 
     const mod = session.isModerator;
     const all = [...session.participants.values()];
     const counts = nameCounts([session.name, ...all.map((p) => p.name)]);
+    const ownCode = session.encryption?.safetyCode;
     const self = h(
       'li',
       { class: 'person', 'data-participant-row': session.participantId ?? '' },
       h('div', { class: 'person-main' }, translate(h('span', { class: 'person-name' }), 'call.you', { name: session.name }), roleBadge(session.role)),
+      ownCode ? personCode('own', ownCode) : session.participantId ? personCode('unencrypted', null) : null,
     );
     const rows = all.map((p) => {
       const actions: Action[] = [];
@@ -191,6 +201,7 @@ export function participantsPanel(session: CallSession, onClose: () => void): { 
           roleBadge(p.role),
           p.audioMuted ? h('span', { class: 'person-state' }, micOffIcon()) : null,
         ),
+        personCode(...securityOf(p)),
         actions.length ? h('div', { class: 'person-actions' }, ...actions.map((a) => actionButton(p, a))) : null,
       );
     });
@@ -222,14 +233,51 @@ export function participantsPanel(session: CallSession, onClose: () => void): { 
     if (state) {
       lock.input.checked = state.locked;
       lobby.input.checked = state.lobbyEnabled;
+      allowUnencrypted.input.checked = state.allowUnencrypted;
       removePassword.disabled = !state.passwordProtected;
       translate(passwordStatus, state.passwordProtected ? 'panel.password.on' : 'panel.password.off');
     }
   };
 
-  const unsubscribe = (['participants', 'meeting', 'knocks', 'meetingState', 'invites'] as const).map((ev) => session.events.on(ev, update));
-  update();
-  return { el, update, dispose: () => unsubscribe.forEach((u) => u()) };
+  const securityOf = (p: ParticipantInfo): [PeerSecurity, string | null] => {
+    const { status, code } = peerSecurity(session.encryption, p);
+    return [status, code];
+  };
+  // Keys change often (someone joins or leaves); rebuild the rows (and lose focus in them) only
+  // when a status or code shown here changed.
+  let shownSecurity = '';
+  const securitySignature = () =>
+    JSON.stringify([session.encryption?.safetyCode ?? null, [...session.participants.values()].map((p) => [p.id, ...securityOf(p)])]);
+  const onE2ee = () => {
+    const signature = securitySignature();
+    if (signature !== shownSecurity) updateAll();
+  };
+  const updateAll = () => {
+    shownSecurity = securitySignature();
+    update();
+  };
+
+  const unsubscribe = [
+    ...(['participants', 'meeting', 'knocks', 'meetingState', 'invites'] as const).map((ev) => session.events.on(ev, updateAll)),
+    session.events.on('e2ee', onE2ee),
+  ];
+  updateAll();
+  return { el, update: updateAll, dispose: () => unsubscribe.forEach((u) => u()) };
+}
+
+const PERSON_CODE_KEYS: Record<Exclude<PeerSecurity, 'secure'>, MessageKey> = {
+  pending: 'people.keyPending',
+  failed: 'people.keyFailed',
+  unencrypted: 'people.noE2ee',
+  unchecked: 'people.keyUnchecked',
+};
+
+/** Small secondary text under a name: the safety code as received (or our own), or why there is none. */
+function personCode(status: PeerSecurity | 'own', code: string | null): HTMLElement {
+  const el = h('p', { class: `person-code person-code--${status}`, 'data-status': status });
+  if ((status === 'secure' || status === 'own') && code) translate(el, 'people.safetyCode', { code });
+  else translate(el, PERSON_CODE_KEYS[status === 'secure' || status === 'own' ? 'pending' : status]);
+  return el;
 }
 
 function roleBadge(role: string | null): HTMLElement | null {

@@ -1,7 +1,8 @@
 /**
  * `/m/<id>` before joining: the meeting's title, name, camera preview, mute choices, where you are
- * joining, invite link(s). Joining is always possible, also without camera or microphone. Hosts (who
- * came with the host link) are told so and can copy both the guest link and their host link.
+ * joining, whether it is end-to-end encrypted, invite link(s). Joining is always possible, also
+ * without camera or microphone. Hosts (who came with the host link) are told so and can copy both
+ * the guest link and their host link.
  */
 import { DisplayName } from '../../protocol/messages.js';
 import { fetchInstance } from '../api.js';
@@ -21,6 +22,10 @@ export interface PrejoinOptions {
   title: string | null;
   /** Set when joining as host. */
   hostSecret: string | null;
+  /** The meeting's encryption secret (for the links to copy). */
+  meetingKey: string;
+  /** False when this browser can't end-to-end encrypt (and the host allows such browsers). */
+  canEncrypt: boolean;
   media: LocalMedia;
   /** Set when the server asked for the meeting password: its words (e.g. "wrong password"). */
   passwordPrompt?: { serverMessage: string } | null;
@@ -94,7 +99,7 @@ export function prejoinView(opts: PrejoinOptions): { el: HTMLElement; dispose():
     passwordPart?.el,
     join,
   );
-  const share = shareSection(opts.meetingId, opts.hostSecret);
+  const share = shareSection(opts.meetingId, opts.hostSecret, opts.meetingKey);
 
   const showNameError = (key: MessageKey | null) => {
     nameError.hidden = key === null;
@@ -157,6 +162,7 @@ export function prejoinView(opts: PrejoinOptions): { el: HTMLElement; dispose():
       translate(h('p', { id: 'joining-origin', class: 'origin' }), 'prejoin.origin', { origin: location.origin }),
       organization,
       translate(h('p', { id: 'meeting-id', class: 'meeting-id' }), 'prejoin.meetingId', { id: opts.meetingId }),
+      e2eeLine(opts.canEncrypt),
       form,
       share,
     ),
@@ -169,6 +175,22 @@ export function prejoinView(opts: PrejoinOptions): { el: HTMLElement; dispose():
       video.srcObject = null;
     },
   };
+}
+
+/**
+ * Whether this meeting will be end-to-end encrypted for us: the promise, or (a browser that can't,
+ * let in because the host allows it) what that means for everyone.
+ */
+function e2eeLine(canEncrypt: boolean): HTMLElement {
+  if (canEncrypt) {
+    return h('p', { id: 'e2ee-prejoin', class: 'e2ee-prejoin' }, icon('lock', 'icon icon--small'), translate(h('span'), 'prejoin.e2ee'));
+  }
+  return h(
+    'p',
+    { id: 'e2ee-prejoin-warning', class: 'notice e2ee-prejoin-warning', role: 'note' },
+    icon('unlock', 'icon icon--small'),
+    translate(h('span'), 'prejoin.e2eeWarning'),
+  );
 }
 
 /** The meeting password, asked for after the server refused a join without (or with a wrong) one. */
@@ -207,14 +229,14 @@ function heading(title: string | null): HTMLElement[] {
  * Who to send which link: guests get one button; hosts a guest link and, with a warning, their host
  * link. Each button sits with the sentence that tells what its link is for.
  */
-function shareSection(meetingId: string, hostSecret: string | null): HTMLElement {
+function shareSection(meetingId: string, hostSecret: string | null, meetingKey: string): HTMLElement {
   const copy = h(
     'button',
     { type: 'button', id: 'copy-link', class: 'button button--secondary', 'aria-describedby': 'share-hint' },
     icon('link'),
     translate(h('span'), hostSecret ? 'prejoin.copyGuestLink' : 'controls.copyLink'),
   );
-  copy.addEventListener('click', () => void copyInviteLink(meetingId, hostSecret ? 'controls.guestLinkCopied' : 'controls.linkCopied'));
+  copy.addEventListener('click', () => void copyInviteLink(meetingId, meetingKey, hostSecret ? 'controls.guestLinkCopied' : 'controls.linkCopied'));
   const guest = h('div', { class: 'share-item' }, copy, translate(h('p', { id: 'share-hint', class: 'hint' }), 'prejoin.shareHint'));
   if (!hostSecret) return h('div', { class: 'share' }, guest);
 
@@ -224,7 +246,7 @@ function shareSection(meetingId: string, hostSecret: string | null): HTMLElement
     icon('key'),
     translate(h('span'), 'prejoin.copyHostLink'),
   );
-  copyHost.addEventListener('click', () => void copyHostLink(meetingId, hostSecret));
+  copyHost.addEventListener('click', () => void copyHostLink(meetingId, hostSecret, meetingKey));
   const host = h(
     'div',
     { class: 'share-item' },

@@ -8,6 +8,7 @@ const KEYS: Record<ErrorCode, MessageKey> = {
   'meeting-full': 'error.meetingFull',
   'meeting-locked': 'error.meetingLocked',
   'password-required': 'error.passwordRequired',
+  'e2ee-required': 'error.e2eeRequired',
   'media-failed': 'error.mediaFailed',
   // Final (recoverable: false) only when joining was refused after too many failed attempts.
   'rate-limited': 'error.rateLimited',

@@ -2,7 +2,8 @@
  * End-to-end encryption through the real UI, server, SFU and Chromium: three participants decode
  * each other's encrypted media; what the SFU forwards is ciphertext (seen through its test tap);
  * keys change when someone leaves; someone with a wrong meeting secret decodes nothing and reads
- * no chat.
+ * no chat. A browser that can't encrypt is kept out, unless the host lets it in: then everyone is
+ * warned and media goes unencrypted while it is there.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -164,4 +165,57 @@ test('E2EE: encrypted media and chat, ciphertext at the SFU, new keys on leave, 
     assert.deepEqual(await chatTexts(mallory), []);
   }
   for (const p of [alice, bob, mallory]) await p.close();
+});
+
+/** Chromium without encoded transforms, like a browser that can't do E2EE. */
+const WITHOUT_E2EE = 'delete window.RTCRtpScriptTransform;';
+
+test('a browser without E2EE is refused, until the host lets it in: then everyone is warned', { timeout: 240_000 }, async () => {
+  const alice = await Participant.open(fx.browser, fx.server.hostLink!, 'Alice');
+  const meetingUrl = await alice.startMeeting('Mixed', { lobby: false });
+  await alice.join();
+  const bob = await Participant.open(fx.browser, meetingUrl, 'Bob');
+  await bob.join();
+
+  // Told plainly, with no way in.
+  const old = await Participant.open(fx.browser, meetingUrl, 'Olga', { initScript: WITHOUT_E2EE });
+  await old.waitForState('e2ee-unsupported');
+  assert.equal(await old.page.isVisible('#join'), false);
+
+  // The host allows such browsers; Olga's page, opened again, lets her join, with a warning.
+  await alice.page.click('#toggle-participants');
+  await alice.page.check('#allow-unencrypted');
+  const meetingId = new URL(meetingUrl).pathname.split('/').pop()!;
+  await waitFor('the server to allow it', async () => {
+    const info = (await (await fetch(`${fx.server.url}/api/meetings/${meetingId}`)).json()) as { allowUnencrypted: boolean };
+    return info.allowUnencrypted ? true : undefined;
+  });
+  await old.page.reload();
+  await old.page.waitForSelector('#e2ee-prejoin-warning', { state: 'visible' });
+  await old.join();
+  const ids = { alice: await alice.participantId(), bob: await bob.participantId(), olga: await old.participantId() };
+
+  // Everyone sees the warning; the others stop encrypting so that Olga can see and hear them.
+  for (const p of [alice, bob]) {
+    await waitFor(`${p.name} sends unencrypted`, async () => ((await e2ee(p))?.encrypting === false ? true : undefined));
+    await p.page.waitForSelector('#e2ee-warning [data-warning="others"]', { state: 'visible' });
+    assert.equal(await p.page.getAttribute('#e2ee-indicator', 'data-e2ee'), 'unencrypted');
+  }
+  assert.equal(await old.page.getAttribute('#e2ee-indicator', 'data-e2ee'), 'unencrypted');
+  await Promise.all([
+    old.expectMediaFlowing([ids.alice, ids.bob]),
+    alice.expectMediaFlowing([ids.bob, ids.olga]),
+    bob.expectMediaFlowing([ids.alice, ids.olga]),
+  ]);
+
+  // Olga leaves: encryption resumes, and Alice and Bob decode each other's encrypted media again.
+  await old.leave();
+  for (const p of [alice, bob]) {
+    await waitFor(`${p.name} encrypts again`, async () => ((await e2ee(p))?.encrypting === true ? true : undefined));
+    assert.equal(await p.page.getAttribute('#e2ee-indicator', 'data-e2ee'), 'encrypted');
+  }
+  const decryptedBefore = (await frameStats(bob)).decrypted;
+  await bob.expectMediaFlowing([ids.alice]);
+  assert.ok((await frameStats(bob)).decrypted > decryptedBefore + 10, 'Bob decrypts Alice\'s frames again');
+  for (const p of [alice, bob, old]) await p.close();
 });

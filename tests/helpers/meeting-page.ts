@@ -25,8 +25,10 @@ export class Participant {
     page.on('request', (r) => this.requests.push(r.url()));
   }
 
-  static async open(browser: Browser, url: string, name: string): Promise<Participant> {
+  /** `initScript` runs in the page before the app, e.g. to take a browser feature away. */
+  static async open(browser: Browser, url: string, name: string, options: { initScript?: string } = {}): Promise<Participant> {
     const context = await browser.newContext({ viewport: { width: 960, height: 640 } });
+    if (options.initScript) await context.addInitScript(options.initScript);
     const page = await context.newPage();
     const p = new Participant(page, name);
     await page.goto(url);

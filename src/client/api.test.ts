@@ -65,8 +65,8 @@ test('instance info and meeting info are validated; an unknown meeting is not-fo
   assert.deepEqual(await fetchInstance(fakeFetch(() => json(200, { open: 'yes' }))), { ok: false, kind: 'response', status: 200 });
   assert.deepEqual(await fetchInstance(fakeFetch(() => json(404, {}))), { ok: false, kind: 'not-found' });
 
-  const f = fakeFetch(() => json(200, { title: 'Class 7b' }));
-  assert.deepEqual(await fetchMeetingInfo(MEETING, f), { ok: true, info: { title: 'Class 7b' } });
+  const f = fakeFetch(() => json(200, { title: 'Class 7b', allowUnencrypted: false }));
+  assert.deepEqual(await fetchMeetingInfo(MEETING, f), { ok: true, info: { title: 'Class 7b', allowUnencrypted: false } });
   assert.equal(f.calls[0]!.url, `/api/meetings/${MEETING}`);
   assert.deepEqual(await fetchMeetingInfo(MEETING, fakeFetch(() => json(404, { error: 'not-found' }))), { ok: false, kind: 'not-found' });
   assert.deepEqual(await fetchMeetingInfo(MEETING, fakeFetch(() => json(429, {}, { 'Retry-After': '7' }))), {

@@ -8,6 +8,9 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, mock, test } from 'node:test';
 import '../zod-setup.js';
 import type { ParticipantInfo, Role, ServerMessage } from '../../protocol/messages.js';
+import type { KeyExchangeEvents, Relay } from '../e2ee/key-exchange.js';
+import type { MeetingEncryption } from '../e2ee/meeting-encryption.js';
+import { Emitter } from '../emitter.js';
 import { MAX_RECONNECT_ATTEMPTS } from './reconnect.js';
 import { CallSession, type SessionMedia } from './session.js';
 
@@ -190,7 +193,7 @@ test('join, answer offers one at a time, queue early candidates, map media, conn
   const { ws, pc } = await joined(session);
 
   // A guest's join carries no hostSecret field at all.
-  assert.deepEqual(ws.sent[0], { type: 'join', meetingId: MEETING, name: 'Ada', audioMuted: false, videoMuted: false });
+  assert.deepEqual(ws.sent[0], { type: 'join', meetingId: MEETING, name: 'Ada', audioMuted: false, videoMuted: false, e2ee: false });
   assert.equal(session.title, 'Weekly');
   assert.equal(session.role, 'guest');
   assert.equal(session.participants.get('p1')?.role, 'guest');
@@ -321,7 +324,7 @@ test('a host joins with the secret from the link; welcome brings title and role;
   await settle();
   const ws = FakeWebSocket.all[0]!;
   ws.serverOpen();
-  assert.deepEqual(ws.sent[0], { type: 'join', meetingId: MEETING, name: 'Hana', audioMuted: false, videoMuted: false, hostSecret: SECRET });
+  assert.deepEqual(ws.sent[0], { type: 'join', meetingId: MEETING, name: 'Hana', audioMuted: false, videoMuted: false, e2ee: false, hostSecret: SECRET });
   ws.serverSend(welcome('me', [{ id: 'p1', name: 'Gus', role: 'guest', audioMuted: false, videoMuted: false, verified: false, e2ee: true }], 'host', 'Class 7b'));
   assert.equal(session.title, 'Class 7b');
   assert.equal(session.role, 'host');
@@ -345,4 +348,63 @@ test('a join refused for too many attempts is final, not retried', async () => {
   assert.equal(session.state, 'failed');
   assert.equal(session.error, 'rate-limited');
   assert.equal(FakeWebSocket.all.length, 1);
+});
+
+test('with encryption: the join says so, relays go both ways, the meeting\'s events reach the key exchange, chat is kept', async () => {
+  const calls: string[] = [];
+  const events = new Emitter<KeyExchangeEvents>();
+  const encryption = {
+    events,
+    welcomed: (id: string, others: ParticipantInfo[]) => calls.push(`welcomed ${id} [${others.map((p) => p.id).join()}]`),
+    joined: (id: string) => calls.push(`joined ${id}`),
+    left: (id: string) => calls.push(`left ${id}`),
+    relayed: (from: string, data: string) => calls.push(`relayed ${from} ${data}`),
+    update: (allow: boolean, ps: Iterable<ParticipantInfo>) => calls.push(`update ${allow} [${[...ps].map((p) => `${p.id}:${p.e2ee}`).join()}]`),
+    send: async () => true,
+    close: () => undefined,
+  };
+  let relay: Relay | undefined;
+  const session = new CallSession({
+    meetingId: MEETING,
+    name: 'Ada',
+    media: fakeMedia(),
+    url: 'ws://test/ws',
+    encryption: async (r) => {
+      relay = r;
+      return encryption as unknown as MeetingEncryption;
+    },
+  });
+  const { ws } = await joined(session);
+  assert.equal(ws.sent[0]?.e2ee, true);
+
+  relay!('p1', 'to-one');
+  relay!(undefined, 'to-all');
+  assert.deepEqual(ws.sent.slice(-2), [{ type: 'relay', to: 'p1', data: 'to-one' }, { type: 'relay', data: 'to-all' }]);
+
+  const p2: ParticipantInfo = { id: 'p2', name: 'Old browser', role: 'guest', audioMuted: false, videoMuted: false, verified: false, e2ee: false };
+  ws.serverSend({ type: 'relay', from: 'p1', data: 'hello' });
+  ws.serverSend({ type: 'participant-joined', participant: p2 });
+  ws.serverSend({ type: 'meeting-state', state: { ...STATE, allowUnencrypted: true } });
+  ws.serverSend({ type: 'participant-left', participantId: 'p2' });
+  assert.deepEqual(calls, [
+    'welcomed me [p1]',
+    'update false [p1:true]',
+    'relayed p1 hello',
+    'joined p2',
+    'update false [p1:true,p2:false]',
+    'update true [p1:true,p2:false]',
+    'left p2',
+    'update true [p1:true]',
+  ]);
+
+  events.emit('payload', { from: 'p1', payload: { kind: 'chat', name: 'Bob', text: 'hi', sentAt: 1 } });
+  assert.equal(await session.sendChat('hello Bob'), true);
+  assert.deepEqual(
+    session.chat.map((m) => [m.from, m.name, m.text]),
+    [
+      ['p1', 'Bob', 'hi'],
+      [null, 'Ada', 'hello Bob'],
+    ],
+  );
+  session.dispose();
 });

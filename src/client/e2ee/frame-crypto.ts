@@ -20,6 +20,9 @@ export const TAG_BYTES = 16;
 export const TRAILER_BYTES = 10;
 export const MAX_COUNTER = 0xffff_ffff;
 
+/** The most bytes any frame leaves in the clear (a VP8 keyframe's header). */
+export const MAX_CLEAR_BYTES = 10;
+
 /** Bytes left in the clear at the start of a frame. */
 export function clearHeaderBytes(kind: 'audio' | 'video', keyFrame: boolean): number {
   if (kind === 'audio') return 1;
@@ -53,7 +56,7 @@ export function readTrailer(frame: Uint8Array): Trailer | null {
   const at = frame.length - TRAILER_BYTES;
   const view = new DataView(frame.buffer, frame.byteOffset);
   const t = { counter: view.getUint32(at), keyId: view.getUint32(at + 4), clearBytes: frame[at + 8] ?? 0 };
-  return frame.length >= TRAILER_BYTES + TAG_BYTES + t.clearBytes ? t : null;
+  return t.clearBytes <= MAX_CLEAR_BYTES && frame.length >= TRAILER_BYTES + TAG_BYTES + t.clearBytes ? t : null;
 }
 
 export async function encryptFrame(fk: FrameKey, keyId: number, counter: number, frame: Bytes, clearBytes: number): Promise<Bytes> {

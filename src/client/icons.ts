@@ -29,6 +29,17 @@ const ICONS = {
   chat: ['M5 4h14a2 2 0 0 1 2 2v9a2 2 0 0 1-2 2h-7l-5 4v-4H5a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z'],
   send: ['M21 3L10 14', 'M21 3l-7 18-4-7-7-4z'],
   close: ['M6 6l12 12', 'M18 6L6 18'],
+  hand: [
+    'M18 11V6a2 2 0 0 0-4 0',
+    'M14 10V4a2 2 0 0 0-4 0v2',
+    'M10 10.5V6a2 2 0 0 0-4 0v8',
+    'M18 8a2 2 0 1 1 4 0v6a8 8 0 0 1-8 8h-2c-2.8 0-4.5-.86-6-2.34l-3.6-3.6a2 2 0 0 1 2.83-2.82L7 15',
+  ],
+  smile: ['M12 3a9 9 0 1 0 0 18a9 9 0 1 0 0-18z', 'M8 14s1.5 2 4 2 4-2 4-2', 'M9 9.5h.01', 'M15 9.5h.01'],
+  pin: ['M12 17v5', 'M9 4h6', 'M10 4v6l-3 4h10l-3-4V4', 'M7 14h10'],
+  speakerView: ['M3 4h18v11H3z', 'M3 18h5v3H3z', 'M10 18h4v3h-4z', 'M16 18h5v3h-5z'],
+  speaker: ['M4 9h4l5-4v14l-5-4H4z', 'M16.5 8.5a5 5 0 0 1 0 7', 'M19 6a8.5 8.5 0 0 1 0 12'],
+  screenShare: ['M3 4h18v12H3z', 'M8 20h8', 'M12 16v4', 'M12 13V7.5', 'M9 10l3-3 3 3'],
 } satisfies Record<string, string[]>;
 
 export type IconName = keyof typeof ICONS;

@@ -4,7 +4,7 @@
  */
 const PREFIX = 'confab.';
 
-export type StoredKey = 'name' | 'language' | 'deviceToken';
+export type StoredKey = 'name' | 'language' | 'deviceToken' | 'device.audioinput' | 'device.videoinput' | 'device.audiooutput';
 
 export function load(key: StoredKey): string | null {
   try {

@@ -58,5 +58,16 @@ export const ChatPayload = z.object({
 });
 export type ChatPayload = z.infer<typeof ChatPayload>;
 
-export const E2eePayload = z.discriminatedUnion('kind', [ChatPayload]);
+/** The reactions anyone can send; a fixed list, so nobody can put arbitrary text on others' tiles. */
+export const REACTION_EMOJI = ['👍', '👏', '😂', '😮', '❤️', '🎉'] as const;
+export type ReactionEmoji = (typeof REACTION_EMOJI)[number];
+
+/** A short-lived emoji reaction, shown on the sender's tile. */
+export const ReactionPayload = z.object({
+  kind: z.literal('reaction'),
+  emoji: z.enum(REACTION_EMOJI),
+});
+export type ReactionPayload = z.infer<typeof ReactionPayload>;
+
+export const E2eePayload = z.discriminatedUnion('kind', [ChatPayload, ReactionPayload]);
 export type E2eePayload = z.infer<typeof E2eePayload>;

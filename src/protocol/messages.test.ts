@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { decodeMessage } from './decode.js';
+import { E2eePayload } from './e2ee.js';
 import { CLIENT_MESSAGE_TYPES, ClientMessage, MAX_MESSAGE_BYTES, ServerMessage } from './messages.js';
 
 const decode = (raw: string) => decodeMessage(ClientMessage, raw, Buffer.byteLength(raw));
@@ -19,16 +20,20 @@ test('every client message type is known to the decoder', () => {
     'join',
     'kick',
     'leave',
+    'lower-hand',
     'mute',
     'mute-all',
+    'raise-hand',
     'relay',
     'request-unmute',
     'revoke-invite',
+    'screen-share',
     'set-allow-unencrypted',
     'set-lobby',
     'set-lock',
     'set-password',
     'set-role',
+    'stop-screen-share',
     'track-state',
   ]);
 });
@@ -99,4 +104,39 @@ test('relay: an opaque, bounded payload, to one participant or to all; the sende
   const server = decodeMessage(ServerMessage, JSON.stringify({ type: 'relay', from: 'p2', data: 'ciphertext' }), 60);
   assert.ok(server.ok);
   assert.ok(!decodeMessage(ServerMessage, JSON.stringify({ type: 'relay', data: 'ciphertext' }), 60).ok); // no from
+});
+
+test('hands: raise or lower one\'s own, lower someone\'s by id; the server\'s stamp or null', () => {
+  assert.ok(decode(JSON.stringify({ type: 'raise-hand', raised: true })).ok);
+  assert.ok(!decode(JSON.stringify({ type: 'raise-hand' })).ok);
+  assert.ok(decode(JSON.stringify({ type: 'lower-hand', participantId: 'p1' })).ok);
+  assert.ok(!decode(JSON.stringify({ type: 'lower-hand' })).ok);
+  for (const raisedAt of [1_700_000_000_000, null]) {
+    assert.ok(decodeMessage(ServerMessage, JSON.stringify({ type: 'hand', participantId: 'p1', raisedAt }), 80).ok);
+  }
+});
+
+test('screen sharing: one\'s own on or off, a moderator\'s stop by id; offers name the screen m-line and each track\'s source', () => {
+  assert.deepEqual(decode(JSON.stringify({ type: 'screen-share', active: true })), { ok: true, message: { type: 'screen-share', active: true } });
+  for (const bad of [{ type: 'screen-share' }, { type: 'screen-share', active: 'yes' }, { type: 'stop-screen-share' }, { type: 'stop-screen-share', participantId: '' }]) {
+    const r = decode(JSON.stringify(bad));
+    assert.ok(!r.ok, JSON.stringify(bad));
+    assert.equal(r.error.code, 'invalid-message');
+  }
+  assert.ok(decode(JSON.stringify({ type: 'stop-screen-share', participantId: 'p1' })).ok);
+  const server = (m: object) => decodeMessage(ServerMessage, JSON.stringify(m), 200).ok;
+  assert.ok(server({ type: 'screen-share', participantId: 'p1', active: false }));
+  assert.ok(!server({ type: 'screen-share', active: false })); // whose?
+  assert.ok(server({ type: 'screen-stopped-by-moderator' }));
+  const track = { mid: '3', participantId: 'p1', kind: 'video' };
+  const offer = { type: 'offer', sdp: 'v=0', publish: { audio: '0', video: '1', screen: '2' } };
+  assert.ok(server({ ...offer, tracks: [{ ...track, source: 'screen' }] }));
+  assert.ok(!server({ ...offer, tracks: [track] })); // no source
+  assert.ok(!server({ ...offer, tracks: [{ ...track, source: 'window' }] }));
+  assert.ok(!server({ ...offer, publish: { audio: '0', video: '1' }, tracks: [] }));
+});
+
+test('a reaction payload carries only an emoji from the fixed list', () => {
+  assert.deepEqual(E2eePayload.parse({ kind: 'reaction', emoji: '🎉', extra: 'dropped' }), { kind: 'reaction', emoji: '🎉' });
+  for (const emoji of ['💩', 'hello', '', '👍👍']) assert.ok(!E2eePayload.safeParse({ kind: 'reaction', emoji }).success, emoji);
 });

@@ -18,6 +18,10 @@ export const MeetingId = z.string().regex(MEETING_ID_PATTERN, 'not a meeting id'
 export const ParticipantId = z.string().min(1).max(64);
 export const MediaKind = z.enum(['audio', 'video']);
 export type MediaKind = z.infer<typeof MediaKind>;
+/** What a published track carries; each source has its own m-line, Producer and mute/pause state. */
+export const MediaSource = z.enum(['microphone', 'camera', 'screen']);
+export type MediaSource = z.infer<typeof MediaSource>;
+export const SOURCE_KIND: Readonly<Record<MediaSource, MediaKind>> = { microphone: 'audio', camera: 'video', screen: 'video' };
 
 /** Text a person types (a name, a title): trimmed, not empty, bounded, no control characters. */
 function typedText(what: string, max: number) {
@@ -70,6 +74,13 @@ export const ParticipantInfo = z.object({
   verified: z.boolean().default(false),
   /** This participant's browser end-to-end encrypts its media (false only where the host allows it). */
   e2ee: z.boolean(),
+  /**
+   * Present while their hand is up: the server's time (epoch ms) when it went up, strictly increasing
+   * within a meeting, so sorting by it gives everyone the same queue.
+   */
+  handRaisedAt: z.number().int().optional(),
+  /** Sharing their screen now (the SFU forwards it only while this is true). */
+  screenSharing: z.boolean(),
 });
 export type ParticipantInfo = z.infer<typeof ParticipantInfo>;
 
@@ -140,6 +151,16 @@ export const SetPasswordMessage = z.object({ type: z.literal('set-password'), pa
 /** Let in (or again refuse) browsers that can't end-to-end encrypt; those already inside stay. */
 export const SetAllowUnencryptedMessage = z.object({ type: z.literal('set-allow-unencrypted'), allowed: z.boolean() });
 
+/** Raise or lower one's own hand; the server keeps the queue order. */
+export const RaiseHandMessage = z.object({ type: z.literal('raise-hand'), raised: z.boolean() });
+/** Moderators: lower someone else's hand (e.g. once they had their turn). */
+export const LowerHandMessage = z.object({ type: z.literal('lower-hand'), ...Target });
+
+/** Our screen share started (the track is on the `publish.screen` m-line) or stopped. */
+export const ClientScreenShareMessage = z.object({ type: z.literal('screen-share'), active: z.boolean() });
+/** Moderators: stop someone's screen share; the SFU stops forwarding it at once. */
+export const StopScreenShareMessage = z.object({ type: z.literal('stop-screen-share'), ...Target });
+
 /** An end-to-end-encrypted payload between participants (keys, chat); opaque to the server. */
 export const RelayData = z.string().min(1).max(16 * 1024);
 /** To one admitted participant (`to`), or without `to` to every other admitted participant. */
@@ -167,6 +188,10 @@ export const ClientMessage = z.discriminatedUnion('type', [
   SetAllowUnencryptedMessage,
   CreateInviteMessage,
   RevokeInviteMessage,
+  RaiseHandMessage,
+  LowerHandMessage,
+  ClientScreenShareMessage,
+  StopScreenShareMessage,
   ClientRelayMessage,
 ]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
@@ -213,19 +238,20 @@ export const ParticipantLeftMessage = z.object({
   participantId: ParticipantId,
 });
 
-/** Which m-line (mid) carries which remote participant's media. */
+/** Which m-line (mid) carries which remote participant's media, and which of their sources. */
 export const RemoteTrack = z.object({
   mid: z.string(),
   participantId: ParticipantId,
   kind: MediaKind,
+  source: MediaSource,
 });
 export type RemoteTrack = z.infer<typeof RemoteTrack>;
 
 export const OfferMessage = z.object({
   type: z.literal('offer'),
   sdp: Sdp,
-  /** The mids on which the client must send its own microphone and camera. */
-  publish: z.object({ audio: z.string(), video: z.string() }),
+  /** The mids on which the client must send its own microphone, camera and screen. */
+  publish: z.object({ audio: z.string(), video: z.string(), screen: z.string() }),
   /** Every receiving m-line that currently carries someone's media; absent mids are idle. */
   tracks: z.array(RemoteTrack),
 });
@@ -277,6 +303,14 @@ export const InvitesMessage = z.object({ type: z.literal('invites'), invites: z.
 export const InviteCreatedMessage = z.object({ type: z.literal('invite-created'), invite: InviteInfo, token: LinkSecret });
 
 export const RoleChangedMessage = z.object({ type: z.literal('role-changed'), participantId: ParticipantId, role: Role });
+
+/** To everyone, the sender included: a hand went up (`raisedAt`, see ParticipantInfo.handRaisedAt) or down (null). */
+export const HandMessage = z.object({ type: z.literal('hand'), participantId: ParticipantId, raisedAt: z.number().int().nullable() });
+
+/** To everyone, the sharer included: a screen share started or stopped (by the sharer or a moderator). */
+export const ServerScreenShareMessage = z.object({ type: z.literal('screen-share'), participantId: ParticipantId, active: z.boolean() });
+/** To the sharer: a moderator stopped your screen share; the SFU no longer forwards it. */
+export const ScreenStoppedByModeratorMessage = z.object({ type: z.literal('screen-stopped-by-moderator') });
 
 /** A relayed payload; `from` is set by the server, so one participant can't pose as another. */
 export const ServerRelayMessage = z.object({ type: z.literal('relay'), from: ParticipantId, data: RelayData });
@@ -332,6 +366,9 @@ export const ServerMessage = z.discriminatedUnion('type', [
   UnmuteRequestMessage,
   UnmuteAllowedMessage,
   RoleChangedMessage,
+  HandMessage,
+  ServerScreenShareMessage,
+  ScreenStoppedByModeratorMessage,
   InvitesMessage,
   InviteCreatedMessage,
   ServerRelayMessage,

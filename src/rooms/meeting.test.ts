@@ -276,3 +276,53 @@ test('revoking it keeps those inside, sends unencrypted knockers away and refuse
   const a = m.admitAll('h');
   assert.ok(a.ok && a.admitted.every((x) => x.participant.e2ee));
 });
+
+test('raised hands queue first raised first, also within one millisecond; only moderators lower others\' hands', () => {
+  const clock = { t: 5 };
+  const m = meeting({ clock });
+  m.request('h', req('H', 'host'));
+  m.setLobby('h', false);
+  for (const id of ['a', 'b', 'c']) m.request(id, req(id.toUpperCase()));
+  assert.ok(m.raiseHand('b', true).ok);
+  assert.ok(m.raiseHand('a', true).ok); // same clock reading: still after b
+  clock.t = 9;
+  assert.ok(m.raiseHand('c', true).ok);
+  assert.deepEqual(m.handQueue(), ['b', 'a', 'c']);
+  assert.deepEqual(m.list().map((p) => [p.id, p.handRaisedAt]), [['h', undefined], ['a', 6], ['b', 5], ['c', 9]]);
+  // Raising again keeps the place; lowering and raising again goes to the back.
+  assert.deepEqual(m.raiseHand('b', true), { ok: true, target: m.participant('b'), changed: false });
+  assert.ok(m.raiseHand('b', false).ok);
+  assert.ok(m.raiseHand('b', true).ok);
+  assert.deepEqual(m.handQueue(), ['a', 'c', 'b']);
+  assert.deepEqual(m.lowerHand('c', 'a'), { ok: false, error: 'forbidden' });
+  const r = m.lowerHand('h', 'a');
+  assert.ok(r.ok && r.changed);
+  assert.deepEqual(m.handQueue(), ['c', 'b']);
+  assert.deepEqual(m.lowerHand('h', 'nobody'), { ok: false, error: 'no-such-participant' });
+  m.leave('c');
+  assert.deepEqual(m.handQueue(), ['b']);
+  assert.equal(m.list().find((p) => p.id === 'h')!.handRaisedAt, undefined);
+  assert.ok(!('handRaisedAt' in m.list()[0]!)); // absent, not undefined, on the wire
+});
+
+test('anyone shares their screen, several at once; moderators stop anyone\'s, a host\'s too; sharing again is allowed', () => {
+  const m = meeting();
+  m.request('h', req('H', 'host'));
+  m.setLobby('h', false);
+  m.request('a', req('A'));
+  m.request('b', req('B'));
+  assert.deepEqual(m.setScreenSharing('a', true), { ok: true, changed: true });
+  assert.deepEqual(m.setScreenSharing('a', true), { ok: true, changed: false });
+  assert.deepEqual(m.setScreenSharing('h', true), { ok: true, changed: true });
+  assert.deepEqual(m.list().map((p) => [p.id, p.screenSharing]), [['h', true], ['a', true], ['b', false]]);
+  assert.deepEqual(m.stopScreenShare('b', 'a'), { ok: false, error: 'forbidden' });
+  assert.deepEqual(m.stopScreenShare('h', 'nobody'), { ok: false, error: 'no-such-participant' });
+  const r = m.stopScreenShare('h', 'a');
+  assert.ok(r.ok && r.changed && !r.target.screenSharing);
+  assert.deepEqual(m.stopScreenShare('h', 'a'), { ok: true, target: m.participant('a'), changed: false });
+  m.setRole('h', 'b', 'moderator');
+  assert.ok(m.stopScreenShare('b', 'h').ok);
+  assert.equal(m.participant('h')!.screenSharing, false);
+  assert.deepEqual(m.setScreenSharing('a', true), { ok: true, changed: true });
+  assert.deepEqual(m.setScreenSharing('nobody', true), { ok: false, error: 'no-such-participant' });
+});

@@ -14,6 +14,10 @@
  *   "mute all" with unmute locked, may only unmute once a moderator allows it.
  * - Only browsers that end-to-end encrypt get in (hosts included), unless a moderator allows
  *   unencrypted ones. Revoking that keeps those inside but sends the unencrypted knockers away.
+ * - Everyone raises and lowers their own hand; moderators can lower anyone's. The queue is ordered
+ *   by when each hand went up, by this meeting's clock.
+ * - Anyone may share their screen, several people at once; moderators can stop anyone's share (a
+ *   host's too, as with muting). The SFU forwards a screen only while it is shared.
  */
 import {
   MODERATOR_ROLES,
@@ -38,6 +42,9 @@ export interface Participant {
   readonly heldMuted: Set<MediaKind>;
   /** Kinds a moderator explicitly allowed this guest to unmute despite an unmute lock. */
   readonly unmuteAllowed: Set<MediaKind>;
+  /** When their hand went up (see `raiseHand`); undefined while it is down. */
+  handRaisedAt: number | undefined;
+  screenSharing: boolean;
 }
 
 export interface Knocker {
@@ -100,6 +107,8 @@ export class Meeting {
   private passwordProtected: boolean;
   private allowUnencrypted: boolean;
   private ended = false;
+  /** The last hand stamp given out, so that two hands in the same millisecond still queue in order. */
+  private lastHandAt = 0;
   private readonly now: () => number;
 
   constructor(
@@ -303,6 +312,53 @@ export class Meeting {
     return { ok: true, ids };
   }
 
+  // ------------------------------------------------------------------ raised hands
+
+  /** A participant's own hand. Raising a raised hand keeps its place in the queue. */
+  raiseHand(id: string, raised: boolean): Result<{ target: Participant; changed: boolean }> {
+    const p = this.participants.get(id);
+    if (!p) return { ok: false, error: 'no-such-participant' };
+    if (raised === (p.handRaisedAt !== undefined)) return { ok: true, target: p, changed: false };
+    if (raised) p.handRaisedAt = this.lastHandAt = Math.max(this.now(), this.lastHandAt + 1);
+    else p.handRaisedAt = undefined;
+    return { ok: true, target: p, changed: true };
+  }
+
+  /** A moderator lowers someone's hand (their own too). */
+  lowerHand(byId: string, targetId: string): Result<{ target: Participant; changed: boolean }> {
+    const target = this.moderatedTarget(byId, targetId);
+    if (typeof target === 'string') return { ok: false, error: target };
+    return this.raiseHand(targetId, false);
+  }
+
+  /** Ids of everyone with a raised hand, first raised first. */
+  handQueue(): string[] {
+    return [...this.participants.values()]
+      .filter((p) => p.handRaisedAt !== undefined)
+      .sort((a, b) => a.handRaisedAt! - b.handRaisedAt!)
+      .map((p) => p.id);
+  }
+
+  // ------------------------------------------------------------------ screen sharing
+
+  /** A participant's own screen share starting or stopping. */
+  setScreenSharing(id: string, active: boolean): Result<{ changed: boolean }> {
+    const p = this.participants.get(id);
+    if (!p) return { ok: false, error: 'no-such-participant' };
+    const changed = p.screenSharing !== active;
+    p.screenSharing = active;
+    return { ok: true, changed };
+  }
+
+  /** A moderator stops someone's screen share. They may share again: that is a new, visible choice. */
+  stopScreenShare(byId: string, targetId: string): Result<{ target: Participant; changed: boolean }> {
+    const target = this.moderatedTarget(byId, targetId);
+    if (typeof target === 'string') return { ok: false, error: target };
+    const changed = target.screenSharing;
+    target.screenSharing = false;
+    return { ok: true, target, changed };
+  }
+
   // ------------------------------------------------------------------ queries
 
   get size(): number {
@@ -399,6 +455,8 @@ export class Meeting {
       e2ee: req.e2ee,
       heldMuted: new Set(),
       unmuteAllowed: new Set(),
+      handRaisedAt: undefined,
+      screenSharing: false,
     };
     // Joining during "mute all" with unmute locked, or coming back while held muted: start muted.
     if (!isModeratorRole(req.role)) for (const k of this.unmuteLocked) setMutedFlag(participant, k, true);
@@ -442,5 +500,7 @@ export function toInfo(p: Participant): ParticipantInfo {
     videoMuted: p.videoMuted,
     verified: p.inviteId !== undefined,
     e2ee: p.e2ee,
+    ...(p.handRaisedAt !== undefined ? { handRaisedAt: p.handRaisedAt } : {}),
+    screenSharing: p.screenSharing,
   };
 }

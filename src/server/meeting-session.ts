@@ -1,10 +1,10 @@
 /**
  * One live meeting on the server: connects the meeting's rules (rooms/Meeting) with the people's
  * signaling connections and the meeting's media Router. Every outcome of the rules becomes messages
- * here, and every mute becomes an SFU pause, so moderation is enforced in the media plane and not
- * only in the UI. Lobby guests get no participant list, no offer and so no media until admitted.
- * Relayed payloads are end-to-end encrypted by the clients: the session only routes them, among
- * admitted participants, and never logs them.
+ * here, and every mute and stopped screen share becomes an SFU pause, so moderation is enforced in
+ * the media plane and not only in the UI. Lobby guests get no participant list, no offer and so no
+ * media until admitted. Relayed payloads are end-to-end encrypted by the clients: the session only
+ * routes them, among admitted participants, and never logs them.
  */
 import type {
   ClientMessage,
@@ -19,6 +19,7 @@ import {
   type EntryRequest,
   type Meeting,
   type ModerationError,
+  type Participant,
   type RefusalReason,
 } from '../rooms/meeting.js';
 import { hashPassword } from '../security/passwords.js';
@@ -209,6 +210,31 @@ export class MeetingSession {
         }
         return this.stateChanged();
       }
+      case 'raise-hand': {
+        const r = m.raiseHand(by, msg.raised);
+        if (r.ok && r.changed) this.handChanged(r.target);
+        return;
+      }
+      case 'lower-hand': {
+        const r = m.lowerHand(by, msg.participantId);
+        if (!r.ok) return this.refuse(member, msg.type, r.error);
+        if (r.changed) this.handChanged(r.target);
+        return;
+      }
+      case 'screen-share': {
+        const r = m.setScreenSharing(by, msg.active);
+        if (r.ok && r.changed) this.screenChanged(by, msg.active);
+        return;
+      }
+      case 'stop-screen-share': {
+        const r = m.stopScreenShare(by, msg.participantId);
+        if (!r.ok) return this.refuse(member, msg.type, r.error);
+        if (!r.changed) return;
+        this.screenChanged(msg.participantId, false);
+        this.members.get(msg.participantId)?.send({ type: 'screen-stopped-by-moderator' });
+        this.log.info({ meeting: logTag(m.id), participant: logTag(msg.participantId) }, 'screen share stopped by a moderator');
+        return;
+      }
       case 'relay':
         return this.relay(member, msg);
       case 'set-password': {
@@ -304,8 +330,8 @@ export class MeetingSession {
       },
     });
     // Muted kinds are not forwarded, whatever the client sends.
-    router.setPaused(participant.id, 'audio', participant.audioMuted);
-    router.setPaused(participant.id, 'video', participant.videoMuted);
+    router.setPaused(participant.id, 'microphone', participant.audioMuted);
+    router.setPaused(participant.id, 'camera', participant.videoMuted);
   }
 
   private admittedAll(admitted: Admission[]): void {
@@ -332,8 +358,19 @@ export class MeetingSession {
   }
 
   private mutedChanged(participantId: string, kind: MediaKind, muted: boolean): void {
-    this.media.existingRouter(this.meeting.id)?.setPaused(participantId, kind, muted);
+    this.media.existingRouter(this.meeting.id)?.setPaused(participantId, kind === 'audio' ? 'microphone' : 'camera', muted);
     this.toJoined({ type: 'track-state', participantId, kind, muted }, participantId);
+  }
+
+  /** The SFU forwards a screen only while shared; everyone, the sharer included, learns the change. */
+  private screenChanged(participantId: string, active: boolean): void {
+    this.media.existingRouter(this.meeting.id)?.setScreenSharing(participantId, active);
+    this.toJoined({ type: 'screen-share', participantId, active });
+  }
+
+  /** Everyone, the participant included, learns the server's stamp: it orders the queue. */
+  private handChanged(p: Participant): void {
+    this.toJoined({ type: 'hand', participantId: p.id, raisedAt: p.handRaisedAt ?? null });
   }
 
   private stateChanged(): void {

@@ -305,3 +305,38 @@ test('a browser without end-to-end encryption is refused, unless a moderator all
   assert.deepEqual(await publicInfo(), { title: 'Test meeting', allowUnencrypted: false });
   for (const c of [host, guest, ulla, late]) c.close();
 });
+
+test('raised hands: everyone sees the server\'s order, a late joiner too; only moderators lower others\' hands', async () => {
+  const { meetingId, hostSecret } = await createMeeting(server);
+  const { host, hostId } = await hostIn(meetingId, hostSecret);
+  host.send({ type: 'set-lobby', enabled: false });
+  await host.next('meeting-state');
+  const gus = await knock(meetingId, 'Gus');
+  const { participantId: gusId } = await gus.next('welcome');
+  const pia = await knock(meetingId, 'Pia');
+  const { participantId: piaId } = await pia.next('welcome');
+
+  pia.send({ type: 'raise-hand', raised: true });
+  const piaHand = await host.next('hand');
+  assert.equal(piaHand.participantId, piaId);
+  assert.deepEqual(await pia.next('hand'), piaHand); // the sender learns the stamp too
+  gus.send({ type: 'raise-hand', raised: true });
+  const gusHand = await host.next('hand');
+  assert.ok(gusHand.raisedAt! > piaHand.raisedAt!);
+  gus.send({ type: 'raise-hand', raised: true }); // already up: nothing new
+  gus.send({ type: 'lower-hand', participantId: piaId });
+  assert.equal((await gus.next('error')).code, 'forbidden');
+
+  const late = await knock(meetingId, 'Late');
+  const welcome = await late.next('welcome');
+  const queue = welcome.participants.filter((p) => p.handRaisedAt !== undefined).sort((a, b) => a.handRaisedAt! - b.handRaisedAt!);
+  assert.deepEqual(queue.map((p) => p.id), [piaId, gusId]);
+  assert.equal(welcome.participants.find((p) => p.id === hostId)!.handRaisedAt, undefined);
+
+  host.send({ type: 'lower-hand', participantId: piaId });
+  assert.deepEqual(await late.next('hand'), { type: 'hand', participantId: piaId, raisedAt: null });
+  assert.deepEqual(await pia.next('hand'), gusHand);
+  assert.deepEqual(await pia.next('hand'), { type: 'hand', participantId: piaId, raisedAt: null });
+  assert.deepEqual(host.types().filter((t) => t === 'hand').length, 1); // gus's second raise sent nothing
+  for (const c of [host, gus, pia, late]) c.close();
+});

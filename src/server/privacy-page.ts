@@ -22,7 +22,7 @@ export function privacyPage({ meetingTtlDays }: PrivacyFacts): string {
 </ul>
 <h2>Held in memory only, while needed</h2>
 <ul>
-<li>While you are in a meeting or its lobby: the name you typed, your role, your mute state and your media connection. Gone when you leave.</li>
+<li>While you are in a meeting or its lobby: the name you typed, your role, your mute state, whether your hand is raised, whether you share your screen, and your media connection. Gone when you leave.</li>
 <li>If a moderator denies, removes or bans you: a random token your browser made, for 10 minutes (denied or removed) or while the meeting is in use (banned).</li>
 <li>Counters of failed attempts (wrong links or passwords), keyed by a salted hash of your network address. The salt is never stored; the counters are forgotten after an hour.</li>
 </ul>
@@ -45,7 +45,7 @@ export function privacyPage({ meetingTtlDays }: PrivacyFacts): string {
 </ul>
 <h2>Nur im Arbeitsspeicher, solange nötig</h2>
 <ul>
-<li>Solange Sie in einer Besprechung oder im Warteraum sind: der eingegebene Name, Ihre Rolle, Ihr Stummschaltungs-Zustand und Ihre Medienverbindung. Weg, sobald Sie gehen.</li>
+<li>Solange Sie in einer Besprechung oder im Warteraum sind: der eingegebene Name, Ihre Rolle, Ihr Stummschaltungs-Zustand, ob Sie die Hand gehoben haben, ob Sie Ihren Bildschirm teilen, und Ihre Medienverbindung. Weg, sobald Sie gehen.</li>
 <li>Wenn eine Moderatorin Sie abweist, entfernt oder sperrt: ein Zufallswert aus Ihrem Browser, für 10 Minuten (abgewiesen oder entfernt) bzw. solange die Besprechung läuft (gesperrt).</li>
 <li>Zähler fehlgeschlagener Versuche (falsche Links oder Passwörter), unter einem gesalzenen Hash Ihrer Netzwerkadresse. Das Salz wird nie gespeichert; die Zähler verfallen nach einer Stunde.</li>
 </ul>

@@ -248,7 +248,7 @@ describe('signaling flow', () => {
     const welcomeB = await b.next('welcome');
     assert.equal(welcomeB.title, 'Signaling test');
     assert.equal(welcomeB.role, 'guest');
-    assert.deepEqual(welcomeB.participants, [{ id: welcomeA.participantId, name: 'Ada', role: 'host', audioMuted: false, videoMuted: true, verified: false, e2ee: true }]);
+    assert.deepEqual(welcomeB.participants, [{ id: welcomeA.participantId, name: 'Ada', role: 'host', audioMuted: false, videoMuted: true, verified: false, e2ee: true, screenSharing: false }]);
     const joined = await a.next('participant-joined');
     assert.equal(joined.participant.id, welcomeB.participantId);
     assert.equal(joined.participant.name, 'Grace');

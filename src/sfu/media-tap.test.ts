@@ -15,8 +15,8 @@ const lines = (file: string) => readFileSync(file, 'utf8').split('\n').filter(Bo
 test('each producer records the first bytes of its first 300 payloads as JSON lines, then stops', () => {
   const file = tapFile();
   const tap = new MediaTap(file);
-  const video = tap.recorder('video');
-  const audio = tap.recorder('audio');
+  const video = tap.recorder('camera');
+  const audio = tap.recorder('microphone');
   const payload = Buffer.from(Array.from({ length: 200 }, (_, i) => i));
   let wanted = 0;
   for (let i = 0; i < TAP_PACKETS_PER_PRODUCER + 50; i++) if (video.record(payload)) wanted++;
@@ -27,18 +27,18 @@ test('each producer records the first bytes of its first 300 payloads as JSON li
 
   const all = lines(file);
   assert.equal(all.length, TAP_PACKETS_PER_PRODUCER + 1);
-  const expected = { kind: 'video', size: 200, head: payload.subarray(0, TAP_PAYLOAD_BYTES).toString('hex'), tail: payload.subarray(200 - TAP_TAIL_BYTES).toString('hex') };
+  const expected = { kind: 'video', source: 'camera', size: 200, head: payload.subarray(0, TAP_PAYLOAD_BYTES).toString('hex'), tail: payload.subarray(200 - TAP_TAIL_BYTES).toString('hex') };
   assert.equal(expected.head.length, 192);
   assert.deepEqual(all[0], expected);
   assert.ok(all.slice(0, TAP_PACKETS_PER_PRODUCER).every((l) => JSON.stringify(l) === JSON.stringify(expected)));
-  assert.deepEqual(all.at(-1), { kind: 'audio', size: 2, head: 'abcd', tail: 'abcd' });
+  assert.deepEqual(all.at(-1), { kind: 'audio', source: 'microphone', size: 2, head: 'abcd', tail: 'abcd' });
 });
 
 test('a smaller bound for a short test, and appending to an existing file', () => {
   const file = tapFile();
   for (let run = 0; run < 2; run++) {
     const tap = new MediaTap(file, 2);
-    const r = tap.recorder('audio');
+    const r = tap.recorder('microphone');
     assert.deepEqual([r.record(Buffer.from([1])), r.record(Buffer.from([2])), r.record(Buffer.from([3]))], [true, false, false]);
     tap.close();
   }
@@ -82,10 +82,11 @@ test('through the real SFU: a warning at start, then the first 300 payloads of a
     await waitFor('the tap to fill', () => (lines(file).length >= TAP_PACKETS_PER_PRODUCER ? true : undefined), 10_000);
     await close();
     c.close();
-    const recorded = lines(file) as { kind: string; head: string; tail: string; size: number }[];
+    const recorded = lines(file) as { kind: string; source: string; head: string; tail: string; size: number }[];
     assert.equal(recorded.length, TAP_PACKETS_PER_PRODUCER); // bounded, however much more was sent
-    for (const { kind, head, tail, size } of recorded) {
+    for (const { kind, source, head, tail, size } of recorded) {
       assert.equal(kind, 'audio');
+      assert.equal(source, 'microphone');
       assert.equal(size, 120);
       assert.match(head, /^(..)\1{95}$/); // 96 bytes of one of the payloads sent
       assert.equal(tail, head.slice(0, 2 * TAP_TAIL_BYTES));

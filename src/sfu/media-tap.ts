@@ -4,11 +4,12 @@
  * that is ciphertext; in any other it is the participants' audio and video, so never turn it on
  * in production. Bounded: each Producer records its first packets only, then stops for good.
  *
- * One JSON line per packet: {"kind":"audio"|"video","size":<bytes>,"head":"<hex of the first
- * bytes>","tail":"<hex of the last bytes>"} (the E2EE frame trailer sits at the end of a frame).
+ * One JSON line per packet: {"kind":"audio"|"video","source":"microphone"|"camera"|"screen",
+ * "size":<bytes>,"head":"<hex of the first bytes>","tail":"<hex of the last bytes>"} (the E2EE
+ * frame trailer sits at the end of a frame).
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
-import type { MediaKind } from '../protocol/messages.js';
+import { SOURCE_KIND, type MediaSource } from '../protocol/messages.js';
 
 /** Packets recorded per Producer. */
 export const TAP_PACKETS_PER_PRODUCER = 300;
@@ -25,8 +26,8 @@ export class MediaTap {
   ) {}
 
   /** A recorder for one Producer's packets. */
-  recorder(kind: MediaKind): TapRecorder {
-    return new TapRecorder(kind, this.packetsPerProducer, (line) => this.append(line));
+  recorder(source: MediaSource): TapRecorder {
+    return new TapRecorder(source, this.packetsPerProducer, (line) => this.append(line));
   }
 
   close(): void {
@@ -45,7 +46,7 @@ export class TapRecorder {
   private left: number;
 
   constructor(
-    private readonly kind: MediaKind,
+    private readonly source: MediaSource,
     packets: number,
     private readonly write: (line: string) => void,
   ) {
@@ -59,7 +60,7 @@ export class TapRecorder {
     this.left--;
     const head = payload.subarray(0, TAP_PAYLOAD_BYTES).toString('hex');
     const tail = payload.subarray(Math.max(0, payload.length - TAP_TAIL_BYTES)).toString('hex');
-    this.write(`${JSON.stringify({ kind: this.kind, size: payload.length, head, tail })}\n`);
+    this.write(`${JSON.stringify({ kind: SOURCE_KIND[this.source], source: this.source, size: payload.length, head, tail })}\n`);
     return this.left > 0;
   }
 }

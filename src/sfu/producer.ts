@@ -1,9 +1,9 @@
 /**
- * A Producer is one participant's published track (audio or video) as it arrives at the SFU.
- * It fans each RTP packet out to its Consumers and relays keyframe requests to the publisher.
+ * A Producer is one participant's published track (microphone, camera or screen) as it arrives at
+ * the SFU. It fans each RTP packet out to its Consumers and relays keyframe requests to the publisher.
  */
 import type { MediaStreamTrack, RTCRtpReceiver, RtpPacket } from 'werift';
-import type { MediaKind } from '../protocol/messages.js';
+import { SOURCE_KIND, type MediaKind, type MediaSource } from '../protocol/messages.js';
 import type { Consumer } from './consumer.js';
 import { forwardingStats } from './forwarding-stats.js';
 import type { TapRecorder } from './media-tap.js';
@@ -16,18 +16,23 @@ export class Producer {
   private lastKeyframeRequestMs = -Infinity;
   private readonly unsubscribe: () => void;
   closed = false;
-  /** While paused (muted, or muted by a moderator), nothing is forwarded, whatever the client sends. */
-  private paused = false;
+  /**
+   * While paused (muted, muted by a moderator, a screen not shared), nothing is forwarded, whatever
+   * the client sends.
+   */
+  private pausedNow = false;
+  readonly kind: MediaKind;
   /** The test tap's recorder, until it has recorded its share (then dropped, so it costs nothing). */
   private tap: TapRecorder | undefined;
 
   constructor(
     readonly participantId: string,
-    readonly kind: MediaKind,
+    readonly source: MediaSource,
     private readonly receiver: RTCRtpReceiver,
     private readonly track: MediaStreamTrack,
     tap?: TapRecorder,
   ) {
+    this.kind = SOURCE_KIND[source];
     this.tap = tap;
     const sub = track.onReceiveRtp.subscribe(this.forward);
     this.unsubscribe = () => sub.unSubscribe();
@@ -36,7 +41,7 @@ export class Producer {
   /** Hot path: no allocation here beyond what each consumer's send needs. */
   private readonly forward = (packet: RtpPacket): void => {
     forwardingStats.receivedPackets++;
-    if (this.paused) return;
+    if (this.pausedNow) return;
     if (this.tap !== undefined && !this.tap.record(packet.payload)) this.tap = undefined;
     const consumers = this.consumers;
     const last = consumers.length - 1;
@@ -53,9 +58,13 @@ export class Producer {
     if (i >= 0) this.consumers.splice(i, 1);
   }
 
+  get paused(): boolean {
+    return this.pausedNow;
+  }
+
   setPaused(paused: boolean): void {
-    if (this.paused === paused) return;
-    this.paused = paused;
+    if (this.pausedNow === paused) return;
+    this.pausedNow = paused;
     // Subscribers resume at a keyframe (their consumers wait for one after a gap in video).
     if (!paused) for (const c of this.consumers) c.restartAtKeyframe();
   }

@@ -3,7 +3,7 @@
  * Producer to a Consumer on every other participant's transport. A meeting lives in exactly one
  * Router, which is the unit a media worker process will own.
  */
-import type { IceCandidate, MediaKind } from '../protocol/messages.js';
+import type { IceCandidate, MediaSource } from '../protocol/messages.js';
 import type { RtcConfig } from '../server/config.js';
 import type { MediaTap } from './media-tap.js';
 import type { Producer } from './producer.js';
@@ -13,6 +13,11 @@ export interface PeerHandlers {
   offer(offer: Offer): void;
   candidate(candidate: IceCandidate): void;
   failed(reason: string): void;
+}
+
+/** A screen is carried to the others only while it is shared, so an idle screen costs nobody an m-line. */
+function carried(producer: Producer): boolean {
+  return producer.source !== 'screen' || !producer.paused;
 }
 
 export class Router {
@@ -43,13 +48,28 @@ export class Router {
     this.transports.set(participantId, transport);
     for (const other of this.transports.values()) {
       if (other === transport) continue;
-      for (const producer of other.producers) transport.consume(producer);
+      for (const producer of other.producers) if (carried(producer)) transport.consume(producer);
     }
     transport.start();
   }
 
-  setPaused(participantId: string, kind: MediaKind, paused: boolean): void {
-    this.transports.get(participantId)?.setPaused(kind, paused);
+  /** Mutes: the m-lines stay, nothing is forwarded on them. */
+  setPaused(participantId: string, source: 'microphone' | 'camera', paused: boolean): void {
+    this.transports.get(participantId)?.setPaused(source, paused);
+  }
+
+  /** Starts or stops forwarding this participant's screen, adding or idling its m-line at the others. */
+  setScreenSharing(participantId: string, sharing: boolean): void {
+    const transport = this.transports.get(participantId);
+    if (!transport) return;
+    transport.setPaused('screen', !sharing);
+    const producer = transport.producer('screen');
+    if (!producer) return; // not negotiated yet: onProducer carries it once it is
+    for (const other of this.transports.values()) {
+      if (other === transport) continue;
+      if (sharing) other.consume(producer);
+      else other.unconsume(producer);
+    }
   }
 
   async handleAnswer(participantId: string, sdp: string): Promise<boolean> {
@@ -76,6 +96,7 @@ export class Router {
   }
 
   private onProducer(producer: Producer): void {
+    if (!carried(producer)) return;
     for (const other of this.transports.values()) {
       if (other.participantId !== producer.participantId) other.consume(producer);
     }

@@ -1,8 +1,9 @@
 /**
  * A WebRtcTransport is one participant's single PeerConnection to the SFU (BUNDLE, rtcp-mux).
- * It publishes the participant's microphone and camera as Producers, carries other participants'
- * media on recycled Consumer m-lines, drives negotiation (the server always offers), and produces
- * the transport-wide congestion-control feedback that werift gets wrong.
+ * It publishes the participant's microphone, camera and screen as Producers (one recvonly m-line
+ * each), carries other participants' media on recycled Consumer m-lines, drives negotiation (the
+ * server always offers), and produces the transport-wide congestion-control feedback that werift
+ * gets wrong.
  */
 import {
   RTCPeerConnection,
@@ -11,7 +12,7 @@ import {
   type RtcpPacket,
   type RtpPacket,
 } from 'werift';
-import type { IceCandidate, MediaKind, RemoteTrack } from '../protocol/messages.js';
+import { SOURCE_KIND, type IceCandidate, type MediaKind, type MediaSource, type RemoteTrack } from '../protocol/messages.js';
 import type { RtcConfig } from '../server/config.js';
 import {
   acceptRemoteCandidate,
@@ -31,7 +32,7 @@ import { randomBytes } from 'node:crypto';
 
 export interface Offer {
   sdp: string;
-  publish: { audio: string; video: string };
+  publish: { audio: string; video: string; screen: string };
   tracks: RemoteTrack[];
 }
 
@@ -44,6 +45,8 @@ export interface TransportHandlers {
 }
 
 const CLOCK_RATE: Record<MediaKind, number> = { audio: 48000, video: 90000 };
+/** The publish m-lines, in this order in every offer. */
+const SOURCES: readonly MediaSource[] = ['microphone', 'camera', 'screen'];
 /** Feedback cadence: Chrome's estimator expects reports every 50-100 ms. */
 const FEEDBACK_INTERVAL_MS = 50;
 /** A client that does not answer an offer within this time is treated as gone. */
@@ -57,12 +60,12 @@ function disableWeriftTwcc(t: RTCRtpTransceiver): void {
 export class WebRtcTransport {
   private readonly pc: RTCPeerConnection;
   private readonly policy: CandidatePolicy;
-  private readonly publishing: Record<MediaKind, RTCRtpTransceiver>;
+  private readonly publishing: Record<MediaSource, RTCRtpTransceiver>;
   private readonly consumers: Consumer[] = [];
   private readonly consumerBySsrc = new Map<number, Consumer>();
   readonly producers: Producer[] = [];
-  /** What should be paused, also for producers that appear later. */
-  private readonly paused: Record<MediaKind, boolean> = { audio: false, video: false };
+  /** What should be paused, also for producers that appear later. A screen is paused until shared. */
+  private readonly paused: Record<MediaSource, boolean> = { microphone: false, camera: false, screen: true };
   private offering = false;
   private dirty = false;
   private scheduled = false;
@@ -89,14 +92,12 @@ export class WebRtcTransport {
     const twccExt = config.headerExtensions?.video?.[1];
     if (twccExt?.id !== EXTENSION_IDS.transportCc) throw new Error('werift header extension numbering changed');
 
-    this.publishing = {
-      audio: this.pc.addTransceiver('audio', { direction: 'recvonly' }),
-      video: this.pc.addTransceiver('video', { direction: 'recvonly' }),
-    };
-    for (const kind of ['audio', 'video'] as const) {
-      const t = this.publishing[kind];
+    const publish = (source: MediaSource) => this.pc.addTransceiver(SOURCE_KIND[source], { direction: 'recvonly' });
+    this.publishing = { microphone: publish('microphone'), camera: publish('camera'), screen: publish('screen') };
+    for (const source of SOURCES) {
+      const t = this.publishing[source];
       disableWeriftTwcc(t);
-      this.subscriptions.push(t.onTrack.subscribe((track) => this.addProducer(kind, t, track)));
+      this.subscriptions.push(t.onTrack.subscribe((track) => this.addProducer(source, t, track)));
     }
     this.subscriptions.push(
       this.pc.onIceCandidate.subscribe((c) => {
@@ -115,7 +116,7 @@ export class WebRtcTransport {
 
   /** Carry `producer`'s media to this participant, on an idle m-line of that kind if there is one. */
   consume(producer: Producer): void {
-    if (this.closed) return;
+    if (this.closed || this.consumers.some((c) => c.producer === producer)) return;
     let consumer = this.consumers.find((c) => c.kind === producer.kind && c.producer === null);
     if (consumer) {
       consumer.transceiver.setDirection('sendonly');
@@ -140,10 +141,14 @@ export class WebRtcTransport {
     this.scheduleNegotiation();
   }
 
-  /** Stop (or resume) forwarding this participant's `kind`; enforced here, not in the client. */
-  setPaused(kind: MediaKind, paused: boolean): void {
-    this.paused[kind] = paused;
-    for (const p of this.producers) if (p.kind === kind) p.setPaused(paused);
+  /** Stop (or resume) forwarding this participant's `source`; enforced here, not in the client. */
+  setPaused(source: MediaSource, paused: boolean): void {
+    this.paused[source] = paused;
+    this.producer(source)?.setPaused(paused);
+  }
+
+  producer(source: MediaSource): Producer | undefined {
+    return this.producers.find((p) => p.source === source);
   }
 
   /** Returns false when no offer was outstanding (the client answered out of turn). */
@@ -176,7 +181,7 @@ export class WebRtcTransport {
   remoteTracks(): RemoteTrack[] {
     const out: RemoteTrack[] = [];
     for (const c of this.consumers) {
-      if (c.producer && c.mid !== null) out.push({ mid: c.mid, participantId: c.producer.participantId, kind: c.kind });
+      if (c.producer && c.mid !== null) out.push({ mid: c.mid, participantId: c.producer.participantId, kind: c.kind, source: c.producer.source });
     }
     return out;
   }
@@ -204,10 +209,10 @@ export class WebRtcTransport {
     }
   }
 
-  private addProducer(kind: MediaKind, t: RTCRtpTransceiver, track: Parameters<Parameters<RTCRtpTransceiver['onTrack']['subscribe']>[0]>[0]): void {
-    if (this.closed || this.producers.some((p) => p.kind === kind)) return;
-    const producer = new Producer(this.participantId, kind, t.receiver, track, this.tap?.recorder(kind));
-    producer.setPaused(this.paused[kind]);
+  private addProducer(source: MediaSource, t: RTCRtpTransceiver, track: Parameters<Parameters<RTCRtpTransceiver['onTrack']['subscribe']>[0]>[0]): void {
+    if (this.closed || this.producer(source)) return;
+    const producer = new Producer(this.participantId, source, t.receiver, track, this.tap?.recorder(source));
+    producer.setPaused(this.paused[source]);
     this.producers.push(producer);
     this.handlers.producer(producer);
   }
@@ -236,16 +241,15 @@ export class WebRtcTransport {
     if (this.closed) return;
     this.hookDtls();
     const local = this.pc.localDescription;
-    const audioMid = this.publishing.audio.mid;
-    const videoMid = this.publishing.video.mid;
-    if (!local || audioMid === null || videoMid === null) {
+    const { microphone, camera, screen } = this.publishing;
+    if (!local || microphone.mid === null || camera.mid === null || screen.mid === null) {
       this.fail('offer-failed');
       return;
     }
     this.answerTimer = setTimeout(() => this.fail('answer-timeout'), ANSWER_TIMEOUT_MS);
     this.handlers.offer({
       sdp: publicLocalSdp(local.sdp, this.policy),
-      publish: { audio: audioMid, video: videoMid },
+      publish: { audio: microphone.mid, video: camera.mid, screen: screen.mid },
       tracks: this.remoteTracks(),
     });
   }

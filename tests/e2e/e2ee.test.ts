@@ -71,7 +71,7 @@ test('E2EE: encrypted media and chat, ciphertext at the SFU, new keys on leave, 
   await waitFor('Carol\'s encryption', () => carol.page.evaluate(() => {
     const h = (window as unknown as { __confab: { e2ee: E2eeTestHook | null } }).__confab.e2ee;
     if (!h) return undefined;
-    h.sampleFrames(150);
+    h.sampleFrames(400);
     return true;
   }), 10_000, 5);
   await carol.waitForState('connected');

@@ -2,12 +2,14 @@
  * Drives one participant through the real UI, and reads its WebRTC stats through the client's
  * test hook (window.__confab: the PeerConnection and the mid -> participant map).
  */
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { waitFor } from './browser.js';
 
 export interface RemoteMediaStats {
   participantId: string;
   kind: 'audio' | 'video';
+  source: 'microphone' | 'camera' | 'screen';
+  mid: string;
   framesDecoded: number;
   totalSamplesReceived: number;
   packetsReceived: number;
@@ -25,9 +27,12 @@ export class Participant {
     page.on('request', (r) => this.requests.push(r.url()));
   }
 
-  /** `initScript` runs in the page before the app, e.g. to take a browser feature away. */
-  static async open(browser: Browser, url: string, name: string, options: { initScript?: string } = {}): Promise<Participant> {
-    const context = await browser.newContext({ viewport: { width: 960, height: 640 } });
+  /**
+   * `initScript` runs in the page before the app, e.g. to take a browser feature away; `context`
+   * overrides the browser context's options (viewport, locale, bypassCSP…).
+   */
+  static async open(browser: Browser, url: string, name: string, options: { initScript?: string; context?: BrowserContextOptions } = {}): Promise<Participant> {
+    const context = await browser.newContext({ viewport: { width: 960, height: 640 }, ...options.context });
     if (options.initScript) await context.addInitScript(options.initScript);
     const page = await context.newPage();
     const p = new Participant(page, name);
@@ -92,7 +97,7 @@ export class Participant {
 
   async remoteMedia(): Promise<RemoteMediaStats[]> {
     return this.page.evaluate(async () => {
-      const c = (window as unknown as { __confab: { pc: RTCPeerConnection | null; tracks: { mid: string; participantId: string; kind: string }[] } }).__confab;
+      const c = (window as unknown as { __confab: { pc: RTCPeerConnection | null; tracks: { mid: string; participantId: string; kind: string; source: string }[] } }).__confab;
       if (!c.pc) return [];
       const byMid = new Map(c.tracks.map((t) => [t.mid, t]));
       const out: RemoteMediaStats[] = [];
@@ -103,6 +108,8 @@ export class Participant {
         out.push({
           participantId: t.participantId,
           kind: t.kind as 'audio' | 'video',
+          source: t.source as RemoteMediaStats['source'],
+          mid: t.mid,
           framesDecoded: (s.framesDecoded as number) ?? 0,
           totalSamplesReceived: (s.totalSamplesReceived as number) ?? 0,
           packetsReceived: (s.packetsReceived as number) ?? 0,
@@ -114,11 +121,11 @@ export class Participant {
   }
 
   /**
-   * Waits until, for every given remote participant, decoded video frames rose by `minFrames` and
+   * Waits until, for every given remote participant, decoded camera frames rose by `minFrames` and
    * received audio samples rose, relative to the moment of the call.
    */
   async expectMediaFlowing(from: string[], minFrames = 10, timeoutMs = 20_000): Promise<void> {
-    const key = (s: RemoteMediaStats) => `${s.participantId}/${s.kind}`;
+    const key = (s: RemoteMediaStats) => `${s.participantId}/${s.source}`;
     const before = new Map((await this.remoteMedia()).map((s) => [key(s), s]));
     let now: RemoteMediaStats[] = [];
     await waitFor(
@@ -126,8 +133,8 @@ export class Participant {
       async () => {
         now = await this.remoteMedia();
         const ok = from.every((id) => {
-          const v = now.find((s) => s.participantId === id && s.kind === 'video');
-          const a = now.find((s) => s.participantId === id && s.kind === 'audio');
+          const v = now.find((s) => s.participantId === id && s.source === 'camera');
+          const a = now.find((s) => s.participantId === id && s.source === 'microphone');
           if (!v || !a) return false;
           const v0 = before.get(key(v))?.framesDecoded ?? 0;
           const a0 = before.get(key(a))?.totalSamplesReceived ?? 0;

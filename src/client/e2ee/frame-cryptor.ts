@@ -10,7 +10,7 @@ import { deriveFrameKey, type FrameKey } from './key-schedule.js';
 import { SenderKeys } from './sender-keys.js';
 import type { FrameSample, FrameStats } from './worker-protocol.js';
 
-const MAX_SAMPLES = 200;
+const MAX_SAMPLES = 400;
 
 export class FrameCryptor {
   encrypting = true;

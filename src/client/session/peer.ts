@@ -1,17 +1,22 @@
 /**
  * One RTCPeerConnection to the SFU. The server always offers and we only answer, so this is just:
- * apply offers strictly one at a time, attach our tracks to the two `publish` mids, trickle ICE,
- * and report which receiver carries whose media (from `offer.tracks`).
+ * apply offers strictly one at a time, attach our microphone, camera and screen to the three
+ * `publish` mids, trickle ICE, and report which receiver carries whose media (from `offer.tracks`).
  */
 import type { IceCandidate, MediaKind, OfferMessage, RemoteTrack } from '../../protocol/messages.js';
-import { mapRemoteMedia, type ParticipantMedia } from './remote-media.js';
+import { mapRemoteMedia, type MediaSlot, type ParticipantMedia } from './remote-media.js';
 
 /** Upper bound for our camera; the bandwidth estimate still decides below that. */
 export const VIDEO_MAX_BITRATE = 2_500_000;
 
+/** Our publish m-lines, as the offer names them; null sends nothing (the m-line stays). */
 export interface LocalTracks {
-  track(kind: MediaKind): MediaStreamTrack | null;
+  track(slot: MediaSlot): MediaStreamTrack | null;
 }
+
+const PUBLISH_SLOTS: readonly MediaSlot[] = ['audio', 'video', 'screen'];
+/** What the E2EE transform must treat each publish m-line as. */
+const SLOT_KIND: Record<MediaSlot, MediaKind> = { audio: 'audio', video: 'video', screen: 'video' };
 
 /** End-to-end encryption's hooks into the PeerConnection (see e2ee/meeting-encryption.ts). */
 export interface MediaTransforms {
@@ -35,7 +40,7 @@ export class MediaPeer {
   tracks: RemoteTrack[] = [];
   private offers: Promise<void> = Promise.resolve();
   private pendingCandidates: RTCIceCandidateInit[] = [];
-  /** The two mids we send on, from the latest offer. */
+  /** The three mids we send on, from the latest offer. */
   private publish: OfferMessage['publish'] | null = null;
   private closed = false;
 
@@ -84,10 +89,10 @@ export class MediaPeer {
   /** Re-attach local tracks (e.g. after a device came back); safe at any time. */
   async refreshLocalTracks(publish: OfferMessage['publish'] | null = this.publish): Promise<void> {
     if (!publish) return;
-    for (const kind of ['audio', 'video'] as const) {
-      const transceiver = this.transceiver(publish[kind]);
+    for (const slot of PUBLISH_SLOTS) {
+      const transceiver = this.transceiver(publish[slot]);
       if (!transceiver) continue;
-      const track = this.local.track(kind);
+      const track = this.local.track(slot);
       if (transceiver.sender.track !== track) await transceiver.sender.replaceTrack(track);
     }
   }
@@ -103,9 +108,10 @@ export class MediaPeer {
     for (const init of this.pendingCandidates.splice(0)) {
       await this.pc.addIceCandidate(init).catch((err: unknown) => console.warn('confab: remote ICE candidate rejected', err));
     }
-    for (const kind of ['audio', 'video'] as const) {
-      const transceiver = this.transceiver(offer.publish[kind]);
-      if (!transceiver) throw new Error(`offer has no m-line with mid ${offer.publish[kind]} for our ${kind}`);
+    for (const slot of PUBLISH_SLOTS) {
+      const transceiver = this.transceiver(offer.publish[slot]);
+      if (!transceiver) throw new Error(`offer has no m-line with mid ${offer.publish[slot]} for our ${slot}`);
+      // Also while there is nothing to send: the screen's m-line stays ready for a share.
       transceiver.direction = 'sendonly';
     }
     this.publish = offer.publish;
@@ -118,16 +124,18 @@ export class MediaPeer {
     this.tracks = offer.tracks;
     this.handlers.remoteMedia(mapRemoteMedia(offer.tracks, (mid) => this.transceiver(mid)?.receiver.track));
     await this.limitVideoBitrate(offer.publish.video);
+    await this.limitVideoBitrate(offer.publish.screen);
   }
 
   /** Before any of this offer's media can arrive: who sends on which mid, and a transform on each. */
   private attachTransforms(offer: OfferMessage): void {
     if (!this.transforms) return;
     this.transforms.setOwners(offer.tracks);
+    const publishing = new Map(PUBLISH_SLOTS.map((slot) => [offer.publish[slot], slot]));
     for (const t of this.pc.getTransceivers()) {
       if (!t.mid) continue;
-      if (t.mid === offer.publish.audio) this.transforms.attachSender(t.sender, 'audio');
-      else if (t.mid === offer.publish.video) this.transforms.attachSender(t.sender, 'video');
+      const slot = publishing.get(t.mid);
+      if (slot) this.transforms.attachSender(t.sender, SLOT_KIND[slot]);
       else this.transforms.attachReceiver(t.receiver, t.mid);
     }
   }

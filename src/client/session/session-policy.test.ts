@@ -24,12 +24,13 @@ test('remote media is mapped by offer.tracks only; unlisted mids are idle', () =
   const receivers = new Map([['1', 'A'], ['2', 'B'], ['3', 'C'], ['4', 'D']]);
   const media = mapRemoteMedia(
     [
-      { mid: '1', participantId: 'p1', kind: 'audio' },
-      { mid: '2', participantId: 'p1', kind: 'video' },
-      { mid: '4', participantId: 'p2', kind: 'video' },
-      { mid: '9', participantId: 'p3', kind: 'video' },
+      { mid: '1', participantId: 'p1', kind: 'audio', source: 'microphone' },
+      { mid: '2', participantId: 'p1', kind: 'video', source: 'camera' },
+      { mid: '3', participantId: 'p1', kind: 'video', source: 'screen' },
+      { mid: '4', participantId: 'p2', kind: 'video', source: 'camera' },
+      { mid: '9', participantId: 'p3', kind: 'video', source: 'camera' },
     ],
     (m) => receivers.get(m),
   );
-  assert.deepEqual(Object.fromEntries(media), { p1: { audio: 'A', video: 'B' }, p2: { video: 'D' } });
+  assert.deepEqual(Object.fromEntries(media), { p1: { audio: 'A', video: 'B', screen: 'C' }, p2: { video: 'D' } });
 });

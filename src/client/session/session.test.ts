@@ -7,12 +7,12 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, mock, test } from 'node:test';
 import '../zod-setup.js';
-import type { ParticipantInfo, Role, ServerMessage } from '../../protocol/messages.js';
+import type { ParticipantInfo, RemoteTrack, Role, ServerMessage } from '../../protocol/messages.js';
 import type { KeyExchangeEvents, Relay } from '../e2ee/key-exchange.js';
 import type { MeetingEncryption } from '../e2ee/meeting-encryption.js';
 import { Emitter } from '../emitter.js';
 import { MAX_RECONNECT_ATTEMPTS } from './reconnect.js';
-import { CallSession, type SessionMedia } from './session.js';
+import { CallSession, REACTION_LIMIT, type SessionMedia } from './session.js';
 
 const MEETING = 'AbCdEfGhIjKlMnOpQrStUv12';
 const tick = () => new Promise<void>((r) => setImmediate(r));
@@ -163,8 +163,8 @@ afterEach(() => {
   mock.timers.reset();
 });
 
-function offer(mids: string[], tracks: Array<{ mid: string; participantId: string; kind: 'audio' | 'video' }>): ServerMessage {
-  return { type: 'offer', sdp: `mids:${mids.join(',')}`, publish: { audio: '0', video: '1' }, tracks };
+function offer(mids: string[], tracks: RemoteTrack[]): ServerMessage {
+  return { type: 'offer', sdp: `mids:${mids.join(',')}`, publish: { audio: '0', video: '1', screen: '2' }, tracks };
 }
 
 async function joined(session: CallSession): Promise<{ ws: FakeWebSocket; pc: FakePeerConnection }> {
@@ -173,7 +173,7 @@ async function joined(session: CallSession): Promise<{ ws: FakeWebSocket; pc: Fa
   const ws = FakeWebSocket.all.at(-1)!;
   const pc = FakePeerConnection.all.at(-1)!;
   ws.serverOpen();
-  ws.serverSend(welcome('me', [{ id: 'p1', name: 'Bob', role: 'guest', audioMuted: false, videoMuted: true, verified: false, e2ee: true }]));
+  ws.serverSend(welcome('me', [{ id: 'p1', name: 'Bob', role: 'guest', audioMuted: false, videoMuted: true, verified: false, e2ee: true, screenSharing: false }]));
   return { ws, pc };
 }
 
@@ -203,29 +203,36 @@ test('join, answer offers one at a time, queue early candidates, map media, conn
 
   // A candidate before any remote description, then two offers back to back.
   ws.serverSend({ type: 'ice', candidate: { candidate: 'candidate:early', sdpMid: '0', sdpMLineIndex: 0 } });
-  ws.serverSend(offer(['0', '1'], []));
-  ws.serverSend(offer(['0', '1', '2', '3'], [{ mid: '2', participantId: 'p1', kind: 'audio' }, { mid: '3', participantId: 'p1', kind: 'video' }]));
+  ws.serverSend(offer(['0', '1', '2'], []));
+  ws.serverSend(
+    offer(['0', '1', '2', '3', '4'], [
+      { mid: '3', participantId: 'p1', kind: 'audio', source: 'microphone' },
+      { mid: '4', participantId: 'p1', kind: 'video', source: 'camera' },
+    ]),
+  );
   await settle();
 
   assert.deepEqual(pc.log, [
-    'srd-start mids:0,1',
-    'srd-end mids:0,1',
+    'srd-start mids:0,1,2',
+    'srd-end mids:0,1,2',
     'ice candidate:early',
     'sld',
-    'srd-start mids:0,1,2,3',
-    'srd-end mids:0,1,2,3',
+    'srd-start mids:0,1,2,3,4',
+    'srd-end mids:0,1,2,3,4',
     'sld',
   ]);
-  assert.deepEqual(ws.sentOfType('answer').map((m) => m.sdp), ['answer-to mids:0,1', 'answer-to mids:0,1,2,3']);
-  const [t0, t1, t2] = pc.getTransceivers();
+  assert.deepEqual(ws.sentOfType('answer').map((m) => m.sdp), ['answer-to mids:0,1,2', 'answer-to mids:0,1,2,3,4']);
+  const [t0, t1, t2, t3] = pc.getTransceivers();
   assert.equal(t0!.direction, 'sendonly');
   assert.equal(t1!.direction, 'sendonly');
-  assert.equal(t2!.direction, 'recvonly');
+  assert.equal(t2!.direction, 'sendonly'); // the screen's m-line, ready for a share
+  assert.equal(t3!.direction, 'recvonly');
   assert.equal(t0!.sender.track?.id, 'mic');
   assert.equal(t1!.sender.track?.id, 'cam');
+  assert.equal(t2!.sender.track, null);
   assert.equal(session.tracks.length, 2);
-  assert.equal((session.remoteMedia.get('p1')?.video as unknown as FakeTrack).id, 'remote-3');
-  assert.equal((session.remoteMedia.get('p1')?.audio as unknown as FakeTrack).id, 'remote-2');
+  assert.equal((session.remoteMedia.get('p1')?.video as unknown as FakeTrack).id, 'remote-4');
+  assert.equal((session.remoteMedia.get('p1')?.audio as unknown as FakeTrack).id, 'remote-3');
 
   assert.equal(session.state, 'connecting');
   pc.setState('connected');
@@ -325,7 +332,7 @@ test('a host joins with the secret from the link; welcome brings title and role;
   const ws = FakeWebSocket.all[0]!;
   ws.serverOpen();
   assert.deepEqual(ws.sent[0], { type: 'join', meetingId: MEETING, name: 'Hana', audioMuted: false, videoMuted: false, e2ee: false, hostSecret: SECRET });
-  ws.serverSend(welcome('me', [{ id: 'p1', name: 'Gus', role: 'guest', audioMuted: false, videoMuted: false, verified: false, e2ee: true }], 'host', 'Class 7b'));
+  ws.serverSend(welcome('me', [{ id: 'p1', name: 'Gus', role: 'guest', audioMuted: false, videoMuted: false, verified: false, e2ee: true, screenSharing: false }], 'host', 'Class 7b'));
   assert.equal(session.title, 'Class 7b');
   assert.equal(session.role, 'host');
   assert.equal(meetingEvents, 1);
@@ -381,7 +388,7 @@ test('with encryption: the join says so, relays go both ways, the meeting\'s eve
   relay!(undefined, 'to-all');
   assert.deepEqual(ws.sent.slice(-2), [{ type: 'relay', to: 'p1', data: 'to-one' }, { type: 'relay', data: 'to-all' }]);
 
-  const p2: ParticipantInfo = { id: 'p2', name: 'Old browser', role: 'guest', audioMuted: false, videoMuted: false, verified: false, e2ee: false };
+  const p2: ParticipantInfo = { id: 'p2', name: 'Old browser', role: 'guest', audioMuted: false, videoMuted: false, verified: false, e2ee: false, screenSharing: false };
   ws.serverSend({ type: 'relay', from: 'p1', data: 'hello' });
   ws.serverSend({ type: 'participant-joined', participant: p2 });
   ws.serverSend({ type: 'meeting-state', state: { ...STATE, allowUnencrypted: true } });
@@ -406,5 +413,153 @@ test('with encryption: the join says so, relays go both ways, the meeting\'s eve
       [null, 'Ada', 'hello Bob'],
     ],
   );
+  session.dispose();
+});
+
+test('reactions: sent encrypted and rate-limited, received ones become events; hands and presence follow the server', async () => {
+  const events = new Emitter<KeyExchangeEvents>();
+  const sent: unknown[] = [];
+  const encryption = {
+    events,
+    welcomed: () => undefined,
+    joined: () => undefined,
+    left: () => undefined,
+    relayed: () => undefined,
+    update: () => undefined,
+    send: async (payload: unknown) => sent.push(payload) > 0,
+    close: () => undefined,
+  };
+  const session = new CallSession({
+    meetingId: MEETING,
+    name: 'Ada',
+    media: fakeMedia(),
+    url: 'ws://test/ws',
+    encryption: async () => encryption as unknown as MeetingEncryption,
+  });
+  const reactions: unknown[] = [];
+  session.events.on('reaction', (r) => reactions.push(r));
+  const { ws } = await joined(session);
+
+  const results = [];
+  for (let i = 0; i < REACTION_LIMIT.max + 1; i++) results.push(await session.sendReaction('👏'));
+  assert.deepEqual(results, [...Array<boolean>(REACTION_LIMIT.max).fill(true), false]);
+  assert.deepEqual(sent, Array(REACTION_LIMIT.max).fill({ kind: 'reaction', emoji: '👏' }));
+  events.emit('payload', { from: 'p1', payload: { kind: 'reaction', emoji: '🎉' } });
+  assert.deepEqual(reactions, [...Array(REACTION_LIMIT.max).fill({ from: null, emoji: '👏' }), { from: 'p1', emoji: '🎉' }]);
+
+  const moderation: unknown[] = [];
+  const presence: string[] = [];
+  session.events.on('moderation', (ev) => moderation.push(ev));
+  session.events.on('presence', (ev) => presence.push(`${ev.type} ${ev.participant.name}`));
+  session.raiseHand(true);
+  assert.deepEqual(ws.sent.at(-1), { type: 'raise-hand', raised: true });
+  ws.serverSend({ type: 'hand', participantId: 'me', raisedAt: 10 });
+  ws.serverSend({ type: 'hand', participantId: 'p1', raisedAt: 11 });
+  assert.equal(session.handRaisedAt, 10);
+  assert.equal(session.participants.get('p1')!.handRaisedAt, 11);
+  assert.deepEqual(moderation, [{ type: 'hand-raised', participantId: 'p1' }]); // not for our own hand
+  session.lowerHand('p1');
+  assert.deepEqual(ws.sent.at(-1), { type: 'lower-hand', participantId: 'p1' });
+  ws.serverSend({ type: 'hand', participantId: 'p1', raisedAt: null });
+  assert.equal(session.participants.get('p1')!.handRaisedAt, undefined);
+
+  const cleo: ParticipantInfo = { id: 'p2', name: 'Cleo', role: 'guest', audioMuted: false, videoMuted: false, verified: false, e2ee: true, screenSharing: false };
+  ws.serverSend({ type: 'participant-joined', participant: cleo });
+  ws.serverSend({ type: 'participant-left', participantId: 'p2' });
+  ws.serverSend({ type: 'participant-left', participantId: 'unknown' });
+  assert.deepEqual(presence, ['joined Cleo', 'left Cleo']);
+  session.dispose();
+});
+
+/** A screen capture the test starts and ends (the browser's "stop sharing" is `end`). */
+function fakeScreen() {
+  const listeners = new Set<() => void>();
+  const emit = () => listeners.forEach((l) => l());
+  const screen = {
+    track: null as MediaStreamTrack | null,
+    answer: null as 'cancelled' | null,
+    async start() {
+      if (screen.answer) return screen.answer;
+      screen.track = { id: 'screen', kind: 'video' } as unknown as MediaStreamTrack;
+      emit();
+      return null;
+    },
+    stop() {
+      if (!screen.track) return;
+      screen.track = null;
+      emit();
+    },
+    onChange(l: () => void) {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+  };
+  return screen;
+}
+
+test('screen sharing: our share goes on the screen m-line and is announced; others\' shares are ordered; a moderator\'s stop ends ours', async () => {
+  const screen = fakeScreen();
+  const session = new CallSession({ meetingId: MEETING, name: 'Ada', media: fakeMedia(), screen, url: 'ws://test/ws' });
+  const moderation: unknown[] = [];
+  session.events.on('moderation', (ev) => moderation.push(ev));
+  const { ws, pc } = await joined(session);
+  ws.serverSend(offer(['0', '1', '2'], []));
+  await settle();
+  pc.setState('connected');
+  const shared = () => ws.sentOfType('screen-share').map((m) => m.active);
+
+  // Closing the picker sends nothing.
+  screen.answer = 'cancelled';
+  assert.equal(await session.startScreenShare(), 'cancelled');
+  assert.deepEqual(shared(), []);
+  screen.answer = null;
+  assert.equal(await session.startScreenShare(), null);
+  await settle();
+  assert.deepEqual(shared(), [true]);
+  assert.equal(pc.getTransceivers()[2]!.sender.track?.id, 'screen');
+  assert.deepEqual(session.screenShares.ids(), ['me']);
+
+  // Someone else shares: listed after us (newer), marked in the roster, their screen mapped by source.
+  ws.serverSend({ type: 'screen-share', participantId: 'me', active: true }); // the echo changes nothing
+  ws.serverSend({ type: 'screen-share', participantId: 'p1', active: true });
+  assert.deepEqual(session.screenShares.ids(), ['me', 'p1']);
+  assert.equal(session.participants.get('p1')?.screenSharing, true);
+  ws.serverSend(offer(['0', '1', '2', '3', '4'], [{ mid: '3', participantId: 'p1', kind: 'video', source: 'camera' }, { mid: '4', participantId: 'p1', kind: 'video', source: 'screen' }]));
+  await settle();
+  assert.equal((session.remoteMedia.get('p1')?.screen as unknown as FakeTrack).id, 'remote-4');
+  assert.equal((session.remoteMedia.get('p1')?.video as unknown as FakeTrack).id, 'remote-3');
+
+  // A moderator stops ours: the capture ends, and the server, which stopped it, isn't told again.
+  ws.serverSend({ type: 'screen-stopped-by-moderator' });
+  await settle();
+  assert.equal(screen.track, null);
+  assert.deepEqual(moderation, [{ type: 'screen-stopped' }]);
+  assert.deepEqual(shared(), [true]);
+  assert.equal(pc.getTransceivers()[2]!.sender.track, null);
+  assert.deepEqual(session.screenShares.ids(), ['p1']);
+
+  // Sharing again, then the browser's own "stop sharing" ends the track.
+  await session.startScreenShare();
+  screen.stop();
+  assert.deepEqual(shared(), [true, true, false]);
+  ws.serverSend({ type: 'participant-left', participantId: 'p1' });
+  assert.deepEqual(session.screenShares.ids(), []);
+
+  // Still sharing after a lost connection: the new participant tells the server again.
+  await session.startScreenShare();
+  mock.timers.enable({ apis: ['setTimeout'] });
+  ws.serverClose();
+  mock.timers.tick(1300);
+  const ws2 = FakeWebSocket.all.at(-1)!;
+  assert.notEqual(ws2, ws);
+  ws2.serverOpen();
+  ws2.serverSend(welcome('me2', []));
+  assert.deepEqual(ws2.sentOfType('screen-share'), [{ type: 'screen-share', active: true }]);
+  assert.deepEqual(session.screenShares.ids(), ['me2']);
+
+  // Leaving ends a share.
+  session.leave();
+  assert.equal(screen.track, null);
+  assert.deepEqual(session.screenShares.ids(), []);
   session.dispose();
 });

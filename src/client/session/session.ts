@@ -20,11 +20,13 @@ import {
   type ServerMessage,
   type InviteInfo,
 } from '../../protocol/messages.js';
-import type { ChatPayload } from '../../protocol/e2ee.js';
+import type { ChatPayload, ReactionEmoji } from '../../protocol/e2ee.js';
 import type { Relay } from '../e2ee/key-exchange.js';
 import type { MeetingEncryption } from '../e2ee/meeting-encryption.js';
 import { Emitter } from '../emitter.js';
 import type { LocalMedia } from '../media/local-media.js';
+import { ScreenCapture, type ScreenShareProblem } from '../media/screen-capture.js';
+import { RateLimit } from '../rate-limit.js';
 import { MediaPeer } from './peer.js';
 import {
   CONNECT_TIMEOUT_MS,
@@ -34,6 +36,7 @@ import {
   reconnectDelayMs,
 } from './reconnect.js';
 import type { ParticipantMedia } from './remote-media.js';
+import { ScreenShares } from './screen-shares.js';
 import { SignalingChannel, signalingUrl } from './signaling.js';
 
 export type ConnectionState = 'connecting' | 'lobby' | 'connected' | 'reconnecting' | 'failed' | 'left' | 'removed';
@@ -52,7 +55,9 @@ export type ModerationEvent =
   | { type: 'unmute-allowed'; kind: MediaKind }
   | { type: 'unmute-request'; participantId: string; kind: MediaKind }
   | { type: 'unmute-held'; kind: MediaKind }
-  | { type: 'knock'; knocker: Knocker };
+  | { type: 'knock'; knocker: Knocker }
+  | { type: 'hand-raised'; participantId: string }
+  | { type: 'screen-stopped' };
 
 export type RemoteMedia = ParticipantMedia<MediaStreamTrack>;
 
@@ -78,7 +83,21 @@ export interface SessionEvents extends Record<string, unknown> {
   e2ee: void;
   /** `chat` got a message. */
   chat: ChatMessage;
+  /** Someone reacted (`from` is null for our own reaction). */
+  reaction: Reaction;
+  /** Someone entered or left the meeting (not sent for those already there when we join). */
+  presence: { type: 'joined' | 'left'; participant: ParticipantInfo };
+  /** `screenShares` changed: a share (ours included) started or stopped. */
+  screens: void;
 }
+
+export interface Reaction {
+  from: string | null;
+  emoji: ReactionEmoji;
+}
+
+/** Reactions we may send: enough for a round of applause, not a flood on everyone's screen. */
+export const REACTION_LIMIT = { max: 3, windowMs: 3000 } as const;
 
 /** A chat message, decrypted (or our own). */
 export interface ChatMessage {
@@ -92,11 +111,15 @@ export interface ChatMessage {
 
 /** What the session needs of the local devices (LocalMedia; a fake in tests). */
 export type SessionMedia = Pick<LocalMedia, 'acquire' | 'isMuted' | 'onChange' | 'setMuted' | 'stop' | 'track'>;
+/** What the session needs of the screen capture (ScreenCapture; a fake in tests). */
+export type SessionScreen = Pick<ScreenCapture, 'start' | 'stop' | 'track' | 'onChange'>;
 
 export interface SessionOptions {
   meetingId: string;
   name: string;
   media: SessionMedia;
+  /** Our screen share; a ScreenCapture unless given. */
+  screen?: SessionScreen;
   /** The meeting's encryption secret from the link (for building links to share). */
   meetingKey?: string;
   /** From the host link's fragment: join as host. Absent for guests. */
@@ -127,6 +150,7 @@ class Attempt {
   connectTimer: ReturnType<typeof setTimeout> | undefined;
   disconnectTimer: ReturnType<typeof setTimeout> | undefined;
   sentMuted: Record<MediaKind, boolean> = { audio: false, video: false };
+  sentScreen = false;
 
   dispose(): void {
     clearTimeout(this.connectTimer);
@@ -170,14 +194,23 @@ export class CallSession {
   encryption: MeetingEncryption | null = null;
   /** The chat since we joined, oldest first. */
   readonly chat: ChatMessage[] = [];
+  /** The server's stamp for our raised hand (see ParticipantInfo.handRaisedAt); null while it is down. */
+  handRaisedAt: number | null = null;
+  /** Who shares a screen (we too, under our id), oldest first. */
+  readonly screenShares = new ScreenShares();
+  readonly screen: SessionScreen;
 
   private attempt: Attempt | null = null;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private starting = false;
   private readonly unsubscribeMedia: () => void;
+  private readonly unsubscribeScreen: () => void;
+  private readonly reactionLimit = new RateLimit(REACTION_LIMIT.max, REACTION_LIMIT.windowMs);
 
   constructor(private readonly opts: SessionOptions) {
     this.unsubscribeMedia = opts.media.onChange(() => this.syncLocalMedia());
+    this.screen = opts.screen ?? new ScreenCapture();
+    this.unsubscribeScreen = this.screen.onChange(() => this.onLocalScreen());
     this.title = opts.title ?? '';
   }
 
@@ -264,7 +297,22 @@ export class CallSession {
   dispose(): void {
     this.leave();
     this.unsubscribeMedia();
+    this.unsubscribeScreen();
     this.encryption?.close();
+  }
+
+  /** Opens the browser's screen picker; null once sharing, else why not. */
+  startScreenShare(): Promise<ScreenShareProblem | null> {
+    return this.screen.start(); // -> onLocalScreen
+  }
+
+  stopScreenShare(): void {
+    this.screen.stop();
+  }
+
+  /** Moderators: stop someone's screen share (the SFU stops forwarding it). */
+  stopScreenShareOf(participantId: string): void {
+    this.send({ type: 'stop-screen-share', participantId });
   }
 
   /** Send a chat message, end-to-end encrypted. False when it could not be sent (no key yet). */
@@ -275,6 +323,24 @@ export class CallSession {
     return true;
   }
 
+  /** Send a reaction, end-to-end encrypted. False when rate-limited or it could not be sent. */
+  async sendReaction(emoji: ReactionEmoji): Promise<boolean> {
+    if (!this.encryption || !this.reactionLimit.take()) return false;
+    if (!(await this.encryption.send({ kind: 'reaction', emoji }))) return false;
+    this.events.emit('reaction', { from: null, emoji });
+    return true;
+  }
+
+  /** Raise or lower our hand; the server's answer (`hand`) updates `handRaisedAt`. */
+  raiseHand(raised: boolean): void {
+    this.send({ type: 'raise-hand', raised });
+  }
+
+  /** Moderators: lower someone's hand. */
+  lowerHand(participantId: string): void {
+    this.send({ type: 'lower-hand', participantId });
+  }
+
   private async setUpEncryption(): Promise<void> {
     if (this.encryption || !this.opts.encryption) return;
     const relay: Relay = (to, data) => this.send({ type: 'relay', ...(to === undefined ? {} : { to }), data });
@@ -283,6 +349,7 @@ export class CallSession {
     encryption.events.on('peers', () => this.events.emit('e2ee', undefined));
     encryption.events.on('payload', ({ from, payload }) => {
       if (payload.kind === 'chat') this.addChat({ from, name: payload.name, text: payload.text, sentAt: payload.sentAt });
+      else if (payload.kind === 'reaction') this.events.emit('reaction', { from, emoji: payload.emoji });
     });
   }
 
@@ -305,7 +372,7 @@ export class CallSession {
     const media = this.opts.media;
 
     attempt.peer = new MediaPeer(
-      media,
+      { track: (slot) => (slot === 'screen' ? this.screen.track : media.track(slot)) },
       {
       answer: (sdp) => attempt.signaling.send({ type: 'answer', sdp }),
       candidate: (candidate) => attempt.signaling.send({ type: 'ice', candidate }),
@@ -365,12 +432,18 @@ export class CallSession {
           }, CONNECT_TIMEOUT_MS);
         }
         this.participantId = m.participantId;
+        this.handRaisedAt = null; // a new participant id: the server starts us with the hand down
         this.title = m.title;
         this.role = m.role;
         this.meetingState = m.state;
         this.events.emit('meetingState', undefined);
         this.participants.clear();
         for (const p of m.participants) this.participants.set(p.id, p);
+        this.screenShares.clear();
+        for (const p of m.participants) this.screenShares.set(p.id, p.screenSharing);
+        // Still sharing after a reconnect: syncLocalMedia tells the server again.
+        this.screenShares.set(m.participantId, this.screen.track !== null);
+        this.events.emit('screens', undefined);
         this.encryption?.welcomed(m.participantId, m.participants);
         this.updateEncryption();
         attempt.welcomed = true;
@@ -384,12 +457,34 @@ export class CallSession {
         this.encryption?.joined(m.participant.id);
         this.updateEncryption();
         this.events.emit('participants', undefined);
+        this.events.emit('presence', { type: 'joined', participant: m.participant });
         return;
-      case 'participant-left':
+      case 'participant-left': {
+        const gone = this.participants.get(m.participantId);
         this.participants.delete(m.participantId);
         this.encryption?.left(m.participantId);
         this.updateEncryption();
         this.events.emit('participants', undefined);
+        if (this.screenShares.set(m.participantId, false)) this.events.emit('screens', undefined);
+        if (gone) this.events.emit('presence', { type: 'left', participant: gone });
+        return;
+      }
+      case 'screen-share': {
+        // Our own share is known here first; the server's echo of it changes nothing.
+        const p = this.participants.get(m.participantId);
+        if (!p) return;
+        this.participants.set(p.id, { ...p, screenSharing: m.active });
+        this.events.emit('participants', undefined);
+        if (this.screenShares.set(p.id, m.active)) this.events.emit('screens', undefined);
+        return;
+      }
+      case 'screen-stopped-by-moderator':
+        attempt.sentScreen = false; // the server has stopped it already
+        this.screen.stop();
+        this.events.emit('moderation', { type: 'screen-stopped' });
+        return;
+      case 'hand':
+        this.onHand(m.participantId, m.raisedAt);
         return;
       case 'relay':
         this.encryption?.relayed(m.from, m.data);
@@ -483,6 +578,18 @@ export class CallSession {
     }
   }
 
+  private onHand(participantId: string, raisedAt: number | null): void {
+    if (participantId === this.participantId) {
+      this.handRaisedAt = raisedAt;
+    } else {
+      const p = this.participants.get(participantId);
+      if (!p) return;
+      this.participants.set(p.id, { ...p, handRaisedAt: raisedAt ?? undefined });
+    }
+    this.events.emit('participants', undefined);
+    if (raisedAt !== null && participantId !== this.participantId) this.events.emit('moderation', { type: 'hand-raised', participantId });
+  }
+
   private onPeerState(attempt: Attempt, s: RTCPeerConnectionState): void {
     clearTimeout(attempt.disconnectTimer);
     if (s === 'connected') {
@@ -528,7 +635,10 @@ export class CallSession {
     this.knocks.clear();
     this.held.clear();
     this.lockedMuted.clear();
+    this.handRaisedAt = null;
     this.opts.media.stop();
+    this.screen.stop();
+    if (this.screenShares.clear()) this.events.emit('screens', undefined);
     this.setState(state);
     this.events.emit('participants', undefined);
   }
@@ -542,7 +652,10 @@ export class CallSession {
     }
   }
 
-  /** Tell the others when our effective mute state changed (by choice, or a device went away). */
+  /**
+   * Tell the others when our effective mute state changed (by choice, or a device went away), and
+   * when our screen share started or stopped.
+   */
   private syncLocalMedia(): void {
     const attempt = this.attempt;
     if (!attempt?.welcomed) return;
@@ -552,7 +665,18 @@ export class CallSession {
       attempt.sentMuted[kind] = muted;
       attempt.signaling.send({ type: 'track-state', kind, muted });
     }
+    const sharing = this.screen.track !== null;
+    if (sharing !== attempt.sentScreen) {
+      attempt.sentScreen = sharing;
+      attempt.signaling.send({ type: 'screen-share', active: sharing });
+    }
     void attempt.peer.refreshLocalTracks().catch(() => undefined);
+  }
+
+  /** Our capture started or ended (our button, the browser's own "stop sharing", a moderator). */
+  private onLocalScreen(): void {
+    if (this.participantId !== null && this.screenShares.set(this.participantId, this.screen.track !== null)) this.events.emit('screens', undefined);
+    this.syncLocalMedia();
   }
 
   private setState(state: ConnectionState): void {

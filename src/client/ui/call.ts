@@ -1,14 +1,21 @@
 /**
  * The call: a grid of tiles (self first), a status banner, the encryption indicator and warnings,
  * and the controls bar. One side panel at a time: participants, chat, or security. Reacts to the
- * session's events; the grid shape follows the tile count and the space available.
+ * session's events; the grid shape follows the tile count and the space available. Tile view or
+ * speaker view (the active speaker, or whoever is pinned, large; the others in a strip), raised
+ * hands, reactions, and keyboard shortcuts. A shared screen takes the stage, with the tiles beside
+ * or below it.
  */
-import { h } from '../dom.js';
+import { h, setPressed } from '../dom.js';
 import { icon } from '../icons.js';
 import { countKey, translate, translateAttr } from '../i18n/index.js';
 import type { LocalMedia } from '../media/local-media.js';
+import { ScreenCapture } from '../media/screen-capture.js';
+import { ActiveSpeaker } from '../session/active-speaker.js';
+import { handQueue } from '../session/hand-queue.js';
 import { MAX_RECONNECT_ATTEMPTS } from '../session/reconnect.js';
 import type { CallSession } from '../session/session.js';
+import { monitorStats } from '../session/stats-monitor.js';
 import { AudioSinks } from './audio-sinks.js';
 import { chatPanel } from './chat-panel.js';
 import { computeGrid } from './grid-layout.js';
@@ -18,16 +25,23 @@ import { mediaToggle } from './media-toggles.js';
 import { errorMessageKey } from './server-errors.js';
 import { Tile } from './tile.js';
 import { knocksArea } from './knocks.js';
+import { installShortcuts } from './keyboard-shortcuts.js';
 import { participantsPanel } from './participants-panel.js';
+import { reactionPicker } from './reaction-picker.js';
+import { shortcutsDialog } from './shortcuts-dialog.js';
+import { arrangeTiles, featuredId, type ViewMode } from './speaker-view.js';
 import { e2eeIndicator, e2eeWarning } from './security-indicator.js';
 import { securityPanel } from './security-panel.js';
+import { screenStage } from './screen-stage.js';
 import { showToast } from './toast.js';
 
 const GRID_GAP = 8;
 
 export function callView(session: CallSession, media: LocalMedia, onLeave: () => void): { el: HTMLElement; dispose(): void } {
   const grid = h('div', { id: 'tiles', class: 'grid' });
-  const stage = h('section', { class: 'stage' }, grid);
+  const strip = h('div', { id: 'tile-strip', class: 'strip' });
+  const screens = screenStage(session);
+  const stage = h('section', { class: 'stage' }, screens.el, grid, strip);
   translateAttr(stage, 'aria-label', 'call.tiles');
   const banner = h('div', { id: 'status', class: 'banner', role: 'status', 'aria-live': 'polite', hidden: true });
   const alone = h('p', { id: 'alone-hint', class: 'alone-hint', hidden: true });
@@ -54,6 +68,30 @@ export function callView(session: CallSession, media: LocalMedia, onLeave: () =>
     session.send({ type: 'request-unmute', kind: 'audio' });
     requestUnmute.disabled = true;
     showToast('unmute.requested');
+  });
+  const handButton = h('button', { type: 'button', id: 'toggle-hand', class: 'round-button', 'aria-pressed': 'false' }, icon('hand'));
+  translateAttr(handButton, 'aria-label', 'controls.hand');
+  translateAttr(handButton, 'title', 'controls.hand');
+  handButton.addEventListener('click', () => session.raiseHand(session.handRaisedAt === null));
+  const reactions = reactionPicker((emoji) => {
+    void session.sendReaction(emoji).then((sent) => {
+      if (!sent) showToast('reaction.notSent');
+    });
+  });
+  const viewToggle = h('button', { type: 'button', id: 'toggle-view', class: 'round-button', 'aria-pressed': 'false' }, icon('speakerView'));
+  translateAttr(viewToggle, 'aria-label', 'controls.speakerView');
+  translateAttr(viewToggle, 'title', 'controls.speakerView');
+  viewToggle.addEventListener('click', () => setView(view === 'speaker' ? 'tiles' : 'speaker'));
+  // Phones' browsers can't capture a screen: no button there.
+  const screenToggle = h('button', { type: 'button', id: 'toggle-screen', class: 'round-button', 'aria-pressed': 'false', hidden: !ScreenCapture.supported }, icon('screenShare'));
+  translateAttr(screenToggle, 'aria-label', 'controls.screen');
+  translateAttr(screenToggle, 'title', 'controls.screen');
+  screenToggle.addEventListener('click', () => {
+    if (session.screen.track) return session.stopScreenShare();
+    void session.startScreenShare().then((problem) => {
+      // Closing the browser's picker is a choice, not an error.
+      if (problem === 'failed' || problem === 'unsupported') showToast(problem === 'failed' ? 'screen.failed' : 'screen.unsupported');
+    });
   });
   const peopleCount = h('span', { class: 'button-count', 'aria-hidden': 'true' });
   const togglePeople = h(
@@ -153,19 +191,82 @@ export function callView(session: CallSession, media: LocalMedia, onLeave: () =>
         requestUnmute.hidden = false;
         requestUnmute.disabled = false;
       }
+    } else if (ev.type === 'hand-raised' && session.isModerator) {
+      showToast('hand.toast', { name: session.participants.get(ev.participantId)?.name ?? '?' });
+    } else if (ev.type === 'screen-stopped') {
+      showToast('screen.stoppedByModerator');
     }
   };
   const onNotice = (code: Parameters<Parameters<typeof session.events.on<'notice'>>[1]>[0]) => {
     if (code === 'forbidden' || code === 'no-such-participant' || code === 'rate-limited') showToast(errorMessageKey(code));
   };
 
-  const controls = h('nav', { class: 'controls' }, audioToggle.el, videoToggle.el, requestUnmute, togglePeople, toggleChat, copy, leave);
+  const help = shortcutsDialog();
+  const controls = h(
+    'nav',
+    { class: 'controls' },
+    audioToggle.el,
+    videoToggle.el,
+    screenToggle,
+    requestUnmute,
+    handButton,
+    reactions.el,
+    togglePeople,
+    toggleChat,
+    viewToggle,
+    copy,
+    leave,
+  );
   translateAttr(controls, 'aria-label', 'controls.label');
 
   // ---- tiles
   const self = new Tile(session.participantId ?? '', true);
   grid.appendChild(self.el);
   const tiles = new Map<string, Tile>();
+  const selfId = () => session.participantId ?? '';
+  self.onPin(() => togglePin(selfId()));
+
+  // ---- tile view / speaker view
+  let view: ViewMode = 'tiles';
+  let pinned: string | null = null;
+  let featured: string | null = null;
+  const speaker = new ActiveSpeaker();
+  const setView = (next: ViewMode) => {
+    view = next;
+    setPressed(viewToggle, view === 'speaker');
+    arrange();
+  };
+  // Pinning someone shows them large, so it switches to speaker view.
+  const togglePin = (id: string) => {
+    pinned = pinned === id ? null : id;
+    if (pinned !== null) setView('speaker');
+    else arrange();
+  };
+  // A shared screen is what everyone should see large: the tiles line up beside or below it.
+  const tileMode = (): ViewMode => (screens.visible ? 'tiles' : view);
+  const arrange = () => {
+    const all = [{ id: selfId(), tile: self }, ...[...tiles].map(([id, tile]) => ({ id, tile }))];
+    featured = featuredId({ pinned, active: speaker.current, previous: featured, ids: all.map((t) => t.id), selfId: selfId() });
+    for (const { id, tile } of all) {
+      tile.setPinned(id === pinned);
+      tile.setSpeaking(id === speaker.current);
+    }
+    arrangeTiles(grid, strip, all.map(({ id, tile }) => ({ id, el: tile.el })), tileMode(), featured);
+    stage.classList.toggle('stage--speaker', tileMode() === 'speaker' && strip.childElementCount > 0);
+    stage.classList.toggle('stage--screen', screens.visible);
+    layout();
+  };
+  const updateScreens = () => {
+    setPressed(screenToggle, session.screen.track !== null);
+    if (screens.update()) arrange();
+  };
+  const stopStats = monitorStats(session, {
+    levels: (levels, now) => {
+      const before = speaker.current;
+      if (speaker.update(levels, now) !== before) arrange();
+    },
+    quality: (id, quality) => tiles.get(id)?.setQuality(quality),
+  });
 
   const updateSelf = () => {
     self.setParticipantId(session.participantId ?? '');
@@ -174,8 +275,10 @@ export function callView(session: CallSession, media: LocalMedia, onLeave: () =>
     self.setAudioMuted(media.isMuted('audio'));
     self.setVideoMuted(media.isMuted('video'));
     self.setVideoTrack(media.track('video'));
+    audio.setOutput(media.device('audiooutput'));
     audioToggle.update();
     videoToggle.update();
+    reactions.setEnabled(session.encryption !== null);
   };
 
   const updateParticipants = () => {
@@ -188,8 +291,10 @@ export function callView(session: CallSession, media: LocalMedia, onLeave: () =>
     for (const p of session.participants.values()) {
       let tile = tiles.get(p.id);
       if (!tile) {
-        tile = new Tile(p.id, false);
-        tiles.set(p.id, tile);
+        const id = p.id;
+        tile = new Tile(id, false);
+        tile.onPin(() => togglePin(id));
+        tiles.set(id, tile);
         grid.appendChild(tile.el);
       }
       tile.setName(p.name);
@@ -197,6 +302,10 @@ export function callView(session: CallSession, media: LocalMedia, onLeave: () =>
       tile.setAudioMuted(p.audioMuted);
       tile.setVideoMuted(p.videoMuted);
     }
+    const queue = handQueue(session);
+    self.setHand(queue.indexOf(selfId()) + 1 || null);
+    for (const [id, tile] of tiles) tile.setHand(queue.indexOf(id) + 1 || null);
+    setPressed(handButton, session.handRaisedAt !== null);
     updateMedia();
     const n = session.participants.size + 1;
     translate(count, countKey(n), { count: n });
@@ -205,7 +314,7 @@ export function callView(session: CallSession, media: LocalMedia, onLeave: () =>
     translateAttr(togglePeople, 'title', 'panel.toggle', { count: n });
     if (!media.isMutedByChoice('audio') && !session.unmuteHeld('audio')) requestUnmute.hidden = true;
     alone.hidden = !(session.state === 'connected' && session.participants.size === 0);
-    layout();
+    arrange();
   };
 
   const updateMedia = () => {
@@ -238,8 +347,9 @@ export function callView(session: CallSession, media: LocalMedia, onLeave: () =>
 
   // ---- layout
   const layout = () => {
-    const { width, height } = stage.getBoundingClientRect();
-    const { cols, rows } = computeGrid(tiles.size + 1, width, height, GRID_GAP);
+    // The grid's own box: the whole stage, or what the screen stage or the strip leaves of it.
+    const { width, height } = grid.getBoundingClientRect();
+    const { cols, rows } = computeGrid(tileMode() === 'speaker' ? 1 : tiles.size + 1, width, height, GRID_GAP);
     grid.style.setProperty('--cols', String(cols));
     grid.style.setProperty('--rows', String(rows));
   };
@@ -251,14 +361,28 @@ export function callView(session: CallSession, media: LocalMedia, onLeave: () =>
     session.events.on('participants', updateParticipants),
     session.events.on('meeting', updateMeeting),
     session.events.on('media', updateMedia),
+    ...(['screens', 'media', 'participants'] as const).map((ev) => session.events.on(ev, updateScreens)),
     media.onChange(updateSelf),
     session.events.on('meetingState', updateMeetingState),
     session.events.on('moderation', onModeration),
     session.events.on('notice', onNotice),
+    session.events.on('reaction', (r) => (r.from === null ? self : tiles.get(r.from))?.showReaction(r.emoji)),
+    session.events.on('presence', (ev) => showToast(ev.type === 'joined' ? 'presence.joined' : 'presence.left', { name: ev.participant.name })),
+    installShortcuts({
+      mic: () => audioToggle.el.click(),
+      camera: () => videoToggle.el.click(),
+      hand: () => handButton.click(),
+      chat: () => toggleChat.click(),
+      participants: () => togglePeople.click(),
+      help: () => help.open(),
+    }),
+    stopStats,
+    () => reactions.dispose(),
   ];
   updateMeetingState();
   updateState();
   updateMeeting();
+  updateScreens();
 
   const el = h(
     'main',
@@ -278,6 +402,7 @@ export function callView(session: CallSession, media: LocalMedia, onLeave: () =>
     knocks.el,
     controls,
     audio.el,
+    help.el,
   );
   return {
     el,
@@ -290,6 +415,7 @@ export function callView(session: CallSession, media: LocalMedia, onLeave: () =>
       warning.dispose();
       knocks.dispose();
       resize.disconnect();
+      screens.dispose();
       audio.clear();
       self.remove();
       for (const tile of tiles.values()) tile.remove();

@@ -2,23 +2,27 @@
  * The participants panel: everyone with role badges, mute state and safety code (`.person-code`);
  * for moderators, per-person actions (`[data-participant-row] [data-action]`), who waits in the
  * lobby, and the meeting controls (lock, lobby, browsers without end-to-end encryption, mute all,
- * password, end meeting with a confirmation).
+ * password, end meeting with a confirmation). Moderators also see the raised hands in the server's
+ * order (`#hand-queue`), each with a button to lower it. Whoever shares a screen is marked
+ * (`.person-screen`), and moderators can stop their share.
  */
 import type { MessageKey } from '../i18n/index.js';
 import type { ParticipantInfo } from '../../protocol/messages.js';
 import { h } from '../dom.js';
 import { icon } from '../icons.js';
 import { translate, translateAttr } from '../i18n/index.js';
+import { handQueue } from '../session/hand-queue.js';
 import type { CallSession } from '../session/session.js';
 import { peerSecurity, type PeerSecurity } from './e2ee-status.js';
 import { invitesSection } from './invites-section.js';
 import { nameCounts, nameLabel, normalizeName } from './names.js';
 
-type Action = 'mute-audio' | 'mute-video' | 'kick' | 'ban' | 'make-moderator' | 'revoke-moderator';
+type Action = 'mute-audio' | 'mute-video' | 'stop-screen-share' | 'kick' | 'ban' | 'make-moderator' | 'revoke-moderator';
 
 const ACTION_KEYS: Record<Action, MessageKey> = {
   'mute-audio': 'panel.action.muteAudio',
   'mute-video': 'panel.action.muteVideo',
+  'stop-screen-share': 'panel.action.stopScreen',
   kick: 'panel.action.kick',
   ban: 'panel.action.ban',
   'make-moderator': 'panel.action.makeModerator',
@@ -35,6 +39,8 @@ export function participantsPanel(session: CallSession, onClose: () => void): { 
   const lobbyList = h('ul', { class: 'people' });
   const lobbySection = h('section', { class: 'panel-section', hidden: true }, lobbyHeading, lobbyList);
   const people = h('ul', { id: 'participants-list', class: 'people' });
+  const handList = h('ol', { id: 'hand-queue', class: 'people hand-queue' });
+  const handSection = h('section', { class: 'panel-section', hidden: true }, translate(h('h3', { class: 'panel-subtitle' }), 'hands.title'), handList);
 
   // ---- meeting controls (moderators)
   const checkRow = (id: string, key: MessageKey) => {
@@ -147,6 +153,7 @@ export function participantsPanel(session: CallSession, onClose: () => void): { 
     { id: 'participants-panel', class: 'panel', hidden: true, 'aria-labelledby': 'participants-heading' },
     h('div', { class: 'panel-head' }, heading, close),
     lobbySection,
+    handSection,
     h('section', { class: 'panel-section' }, people),
     invites.el,
     controls,
@@ -162,6 +169,8 @@ export function participantsPanel(session: CallSession, onClose: () => void): { 
         case 'mute-audio':
         case 'mute-video':
           return session.send({ type: 'mute', participantId: p.id, kind: action === 'mute-audio' ? 'audio' : 'video' });
+        case 'stop-screen-share':
+          return session.stopScreenShareOf(p.id);
         case 'kick':
         case 'ban':
           return askRemoval(p, action === 'ban');
@@ -181,7 +190,14 @@ export function participantsPanel(session: CallSession, onClose: () => void): { 
     const self = h(
       'li',
       { class: 'person', 'data-participant-row': session.participantId ?? '' },
-      h('div', { class: 'person-main' }, translate(h('span', { class: 'person-name' }), 'call.you', { name: session.name }), roleBadge(session.role)),
+      h(
+        'div',
+        { class: 'person-main' },
+        translate(h('span', { class: 'person-name' }), 'call.you', { name: session.name }),
+        roleBadge(session.role),
+        session.handRaisedAt !== null ? handIcon() : null,
+        session.screen.track !== null ? screenIcon() : null,
+      ),
       ownCode ? personCode('own', ownCode) : session.participantId ? personCode('unencrypted', null) : null,
     );
     const rows = all.map((p) => {
@@ -189,6 +205,7 @@ export function participantsPanel(session: CallSession, onClose: () => void): { 
       if (mod) {
         if (!p.audioMuted) actions.push('mute-audio');
         if (!p.videoMuted) actions.push('mute-video');
+        if (p.screenSharing) actions.push('stop-screen-share');
         if (p.role !== 'host') actions.push('kick', 'ban', p.role === 'moderator' ? 'revoke-moderator' : 'make-moderator');
       }
       return h(
@@ -199,13 +216,27 @@ export function participantsPanel(session: CallSession, onClose: () => void): { 
           { class: 'person-main' },
           nameLabel(p.name, p.role, (counts.get(normalizeName(p.name)) ?? 0) > 1, p.verified),
           roleBadge(p.role),
+          p.handRaisedAt !== undefined ? handIcon() : null,
           p.audioMuted ? h('span', { class: 'person-state' }, micOffIcon()) : null,
+          p.screenSharing ? screenIcon() : null,
         ),
         personCode(...securityOf(p)),
         actions.length ? h('div', { class: 'person-actions' }, ...actions.map((a) => actionButton(p, a))) : null,
       );
     });
     people.replaceChildren(self, ...rows);
+
+    const hands = mod ? handQueue(session) : [];
+    handSection.hidden = hands.length === 0;
+    handList.replaceChildren(
+      ...hands.map((id) => {
+        const name = id === session.participantId ? session.name : (session.participants.get(id)?.name ?? '?');
+        const lower = translate(h('button', { type: 'button', class: 'button button--small', 'data-action': 'lower-hand' }), 'hands.lower');
+        translateAttr(lower, 'aria-label', 'hands.lowerName', { name });
+        lower.addEventListener('click', () => session.lowerHand(id));
+        return h('li', { class: 'person', 'data-hand-queue-item': id }, h('div', { class: 'person-main' }, h('span', { class: 'person-name' }, name)), h('div', { class: 'person-actions' }, lower));
+      }),
+    );
 
     const knocks = mod ? [...session.knocks.values()] : [];
     lobbySection.hidden = knocks.length === 0;
@@ -258,7 +289,7 @@ export function participantsPanel(session: CallSession, onClose: () => void): { 
   };
 
   const unsubscribe = [
-    ...(['participants', 'meeting', 'knocks', 'meetingState', 'invites'] as const).map((ev) => session.events.on(ev, updateAll)),
+    ...(['participants', 'meeting', 'knocks', 'meetingState', 'invites', 'screens'] as const).map((ev) => session.events.on(ev, updateAll)),
     session.events.on('e2ee', onE2ee),
   ];
   updateAll();
@@ -284,6 +315,20 @@ function roleBadge(role: string | null): HTMLElement | null {
   if (role === 'host') return translate(h('span', { class: 'tile-role tile-role-host' }), 'call.role.host');
   if (role === 'moderator') return translate(h('span', { class: 'tile-role tile-role-moderator' }), 'call.role.moderator');
   return null;
+}
+
+function handIcon(): HTMLElement {
+  const el = h('span', { class: 'person-hand', role: 'img' }, icon('hand', 'icon icon--small'));
+  translateAttr(el, 'aria-label', 'hands.raised');
+  translateAttr(el, 'title', 'hands.raised');
+  return el;
+}
+
+function screenIcon(): HTMLElement {
+  const el = h('span', { class: 'person-screen', role: 'img' }, icon('screenShare', 'icon icon--small'));
+  translateAttr(el, 'aria-label', 'people.sharingScreen');
+  translateAttr(el, 'title', 'people.sharingScreen');
+  return el;
 }
 
 function micOffIcon(): HTMLElement {

@@ -11,6 +11,7 @@ import { icon } from '../icons.js';
 import { translate, translateAttr, type MessageKey } from '../i18n/index.js';
 import type { LocalMedia, MediaProblem } from '../media/local-media.js';
 import { load } from '../storage.js';
+import { deviceSettings } from './device-settings.js';
 import { copyHostLink, copyInviteLink } from './invite.js';
 import { mediaToggle } from './media-toggles.js';
 import { initials } from './tile.js';
@@ -40,6 +41,7 @@ const PROBLEM_KEYS: Record<MediaProblem, MessageKey> = {
   unknown: 'media.unknown',
   'no-camera': 'media.noCamera',
   'no-microphone': 'media.noMicrophone',
+  'device-failed': 'media.deviceFailed',
 };
 
 export function prejoinView(opts: PrejoinOptions): { el: HTMLElement; dispose(): void } {
@@ -71,6 +73,7 @@ export function prejoinView(opts: PrejoinOptions): { el: HTMLElement; dispose():
   );
   translateAttr(preview, 'aria-label', 'prejoin.preview');
   const problem = h('p', { id: 'media-problem', class: 'notice', role: 'alert', hidden: true });
+  const devices = deviceSettings(media);
 
   // ---- form
   const name = h('input', {
@@ -128,6 +131,7 @@ export function prejoinView(opts: PrejoinOptions): { el: HTMLElement; dispose():
   const update = () => {
     audioToggle.update();
     videoToggle.update();
+    devices.update();
     const track = media.track('video');
     const current = (video.srcObject as MediaStream | null)?.getVideoTracks()[0] ?? null;
     if (track !== current) {
@@ -153,7 +157,7 @@ export function prejoinView(opts: PrejoinOptions): { el: HTMLElement; dispose():
   const main = h(
     'main',
     { class: 'prejoin' },
-    h('section', { class: 'prejoin-media' }, preview, problem),
+    h('section', { class: 'prejoin-media' }, preview, problem, devices.el),
     h(
       'section',
       { class: 'prejoin-details' },
@@ -172,6 +176,7 @@ export function prejoinView(opts: PrejoinOptions): { el: HTMLElement; dispose():
     el,
     dispose: () => {
       unsubscribe();
+      devices.dispose();
       video.srcObject = null;
     },
   };

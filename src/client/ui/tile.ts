@@ -1,12 +1,26 @@
 /**
  * One participant's tile: video, name, muted-microphone icon, a role badge for hosts and moderators,
  * and an initials avatar when there is no picture. `data-participant-id` names the participant; the
- * local tile has `data-local="true"`.
+ * local tile has `data-local="true"`. Also: a raised hand with its place in the queue (`.tile-hand`),
+ * a pin button (`.tile-pin`), reactions (`.tile-reaction`), the connection quality of remote
+ * participants (`.tile-quality[data-quality]`), and `data-speaking="true"` on the active speaker.
  */
+import type { ReactionEmoji } from '../../protocol/e2ee.js';
 import type { Role } from '../../protocol/messages.js';
-import { h } from '../dom.js';
+import { h, setPressed } from '../dom.js';
 import { icon } from '../icons.js';
-import { translate, translateAttr } from '../i18n/index.js';
+import { translate, translateAttr, type MessageKey } from '../i18n/index.js';
+import type { ConnectionQuality } from '../session/connection-quality.js';
+import { REACTION_KEYS } from './reaction-picker.js';
+
+/** How long a reaction stays on the tile (the CSS animation matches it). */
+export const REACTION_MS = 4000;
+
+const QUALITY_KEYS: Record<ConnectionQuality, MessageKey> = {
+  good: 'tile.quality.good',
+  fair: 'tile.quality.fair',
+  poor: 'tile.quality.poor',
+};
 
 export class Tile {
   readonly el: HTMLElement;
@@ -15,6 +29,12 @@ export class Tile {
   private readonly label: HTMLElement;
   private readonly micOff: HTMLElement;
   private readonly badge: HTMLElement;
+  private readonly hand: HTMLElement;
+  private readonly handPosition: HTMLElement;
+  private readonly quality: HTMLElement;
+  private readonly pin: HTMLButtonElement;
+  private readonly reaction: HTMLElement;
+  private reactionTimer: ReturnType<typeof setTimeout> | undefined;
   private role: Role | null = null;
   private videoTrack: MediaStreamTrack | null = null;
   private videoMuted = false;
@@ -31,13 +51,64 @@ export class Tile {
     translateAttr(this.micOff, 'aria-label', 'call.micMuted');
     translateAttr(this.micOff, 'title', 'call.micMuted');
     this.badge = h('span', { class: 'tile-role', hidden: true });
+    this.handPosition = h('span', { class: 'tile-hand-position' });
+    this.hand = h('span', { class: 'tile-hand', role: 'img', hidden: true }, icon('hand', 'icon icon--small'), this.handPosition);
+    this.quality = h('span', { class: 'tile-quality', role: 'img', hidden: true }, h('span'), h('span'), h('span'));
+    this.pin = h('button', { type: 'button', class: 'tile-pin', 'aria-pressed': 'false' }, icon('pin', 'icon icon--small'));
+    this.reaction = h('span', { class: 'tile-reaction', role: 'img', hidden: true });
     this.el = h(
       'figure',
       { class: 'tile tile--no-video', 'data-participant-id': participantId, ...(local ? { 'data-local': 'true' } : {}) },
       this.video,
       this.avatar,
-      h('figcaption', { class: 'tile-caption' }, this.micOff, this.label, this.badge),
+      this.hand,
+      this.pin,
+      this.reaction,
+      h('figcaption', { class: 'tile-caption' }, this.micOff, this.label, this.badge, this.quality),
     );
+  }
+
+  /** The pin button's action (pinning is the call view's business). */
+  onPin(handler: () => void): void {
+    this.pin.addEventListener('click', handler);
+  }
+
+  setPinned(pinned: boolean): void {
+    setPressed(this.pin, pinned);
+  }
+
+  /** Marks the active speaker. */
+  setSpeaking(speaking: boolean): void {
+    if (speaking) this.el.dataset.speaking = 'true';
+    else delete this.el.dataset.speaking;
+  }
+
+  /** The hand badge with the place in the queue (1 = first), or none. */
+  setHand(position: number | null): void {
+    this.hand.hidden = position === null;
+    if (position === null) return;
+    this.handPosition.textContent = String(position);
+    translateAttr(this.hand, 'aria-label', 'tile.hand', { position });
+    translateAttr(this.hand, 'title', 'tile.hand', { position });
+  }
+
+  setQuality(quality: ConnectionQuality): void {
+    this.quality.hidden = false;
+    this.quality.dataset.quality = quality;
+    translateAttr(this.quality, 'aria-label', QUALITY_KEYS[quality]);
+    translateAttr(this.quality, 'title', QUALITY_KEYS[quality]);
+  }
+
+  /** Shows the emoji for a few seconds; a newer one replaces it. */
+  showReaction(emoji: ReactionEmoji): void {
+    clearTimeout(this.reactionTimer);
+    this.reaction.textContent = emoji;
+    translateAttr(this.reaction, 'aria-label', REACTION_KEYS[emoji]);
+    // Restart the animation for a repeated reaction.
+    this.reaction.hidden = true;
+    void this.reaction.offsetWidth;
+    this.reaction.hidden = false;
+    this.reactionTimer = setTimeout(() => (this.reaction.hidden = true), REACTION_MS);
   }
 
   setParticipantId(id: string): void {
@@ -51,6 +122,8 @@ export class Tile {
     else this.label.textContent = name;
     this.avatar.textContent = initials(name);
     this.el.style.setProperty('--avatar-hue', String(hue(name)));
+    translateAttr(this.pin, 'aria-label', 'tile.pin', { name });
+    translateAttr(this.pin, 'title', 'tile.pin', { name });
   }
 
   /** Hosts get a "Host" badge, moderators a "Moderator" one; guests none. */
@@ -86,6 +159,7 @@ export class Tile {
   }
 
   remove(): void {
+    clearTimeout(this.reactionTimer);
     this.video.srcObject = null;
     this.el.remove();
   }

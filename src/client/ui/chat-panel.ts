@@ -9,6 +9,7 @@ import { icon } from '../icons.js';
 import { language, onLanguageChange, translate, translateAttr } from '../i18n/index.js';
 import type { CallSession, ChatMessage } from '../session/session.js';
 import { joinNames } from './e2ee-status.js';
+import { panelHead } from './panel-head.js';
 import { normalizeName } from './names.js';
 import { onE2eeChange, sessionE2ee } from './security-indicator.js';
 import { showToast } from './toast.js';
@@ -32,11 +33,7 @@ export interface ChatPanel {
 }
 
 export function chatPanel(session: CallSession, onClose: () => void): ChatPanel {
-  const heading = translate(h('h2', { id: 'chat-heading', class: 'panel-title' }), 'chat.title');
-  const close = h('button', { type: 'button', id: 'close-chat', class: 'icon-button' }, icon('close'));
-  translateAttr(close, 'aria-label', 'chat.close');
-  translateAttr(close, 'title', 'chat.close');
-  close.addEventListener('click', onClose);
+  const { head, close } = panelHead({ headingId: 'chat-heading', title: 'chat.title', closeId: 'close-chat', closeLabel: 'chat.close', onClose });
 
   const note = h(
     'p',
@@ -78,7 +75,7 @@ export function chatPanel(session: CallSession, onClose: () => void): ChatPanel 
   const el = h(
     'aside',
     { id: 'chat-panel', class: 'panel chat-panel', hidden: true, 'aria-labelledby': 'chat-heading' },
-    h('div', { class: 'panel-head' }, heading, close),
+    head,
     note,
     notForAll,
     empty,

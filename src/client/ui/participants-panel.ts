@@ -15,6 +15,7 @@ import { handQueue } from '../session/hand-queue.js';
 import type { CallSession } from '../session/session.js';
 import { peerSecurity, type PeerSecurity } from './e2ee-status.js';
 import { invitesSection } from './invites-section.js';
+import { panelHead } from './panel-head.js';
 import { nameCounts, nameLabel, normalizeName } from './names.js';
 
 type Action = 'mute-audio' | 'mute-video' | 'stop-screen-share' | 'kick' | 'ban' | 'make-moderator' | 'revoke-moderator';
@@ -30,10 +31,7 @@ const ACTION_KEYS: Record<Action, MessageKey> = {
 };
 
 export function participantsPanel(session: CallSession, onClose: () => void): { el: HTMLElement; update(): void; dispose(): void } {
-  const heading = translate(h('h2', { id: 'participants-heading', class: 'panel-title' }), 'panel.title');
-  const close = h('button', { type: 'button', id: 'close-participants', class: 'icon-button' }, icon('close'));
-  translateAttr(close, 'aria-label', 'panel.close');
-  close.addEventListener('click', onClose);
+  const { head } = panelHead({ headingId: 'participants-heading', title: 'panel.title', closeId: 'close-participants', closeLabel: 'panel.close', onClose });
 
   const lobbyHeading = translate(h('h3', { class: 'panel-subtitle' }), 'panel.lobby');
   const lobbyList = h('ul', { class: 'people' });
@@ -151,7 +149,7 @@ export function participantsPanel(session: CallSession, onClose: () => void): { 
   const el = h(
     'aside',
     { id: 'participants-panel', class: 'panel', hidden: true, 'aria-labelledby': 'participants-heading' },
-    h('div', { class: 'panel-head' }, heading, close),
+    head,
     lobbySection,
     handSection,
     h('section', { class: 'panel-section' }, people),

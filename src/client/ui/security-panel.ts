@@ -7,9 +7,10 @@
  */
 import { h } from '../dom.js';
 import { icon } from '../icons.js';
-import { translate, translateAttr, type MessageKey } from '../i18n/index.js';
+import { translate, type MessageKey } from '../i18n/index.js';
 import type { CallSession } from '../session/session.js';
 import { peerSecurity, type E2eeState, type PeerSecurity } from './e2ee-status.js';
+import { panelHead } from './panel-head.js';
 import { nameCounts, nameLabel, normalizeName } from './names.js';
 import { onE2eeChange, sessionE2ee } from './security-indicator.js';
 
@@ -28,11 +29,7 @@ const STATE_KEYS: Record<E2eeState, MessageKey> = {
 };
 
 export function securityPanel(session: CallSession, onClose: () => void): { el: HTMLElement; dispose(): void } {
-  const heading = translate(h('h2', { id: 'security-heading', class: 'panel-title' }), 'security.title');
-  const close = h('button', { type: 'button', id: 'close-security', class: 'icon-button' }, icon('close'));
-  translateAttr(close, 'aria-label', 'security.close');
-  translateAttr(close, 'title', 'security.close');
-  close.addEventListener('click', onClose);
+  const { head } = panelHead({ headingId: 'security-heading', title: 'security.title', closeId: 'close-security', closeLabel: 'security.close', onClose });
 
   const stateIcon = h('span', { class: 'security-state-icon', 'aria-hidden': 'true' }, icon('lock', 'icon icon--small'));
   const stateText = h('p', { id: 'security-state-text' });
@@ -68,7 +65,7 @@ export function securityPanel(session: CallSession, onClose: () => void): { el: 
   const el = h(
     'aside',
     { id: 'security-panel', class: 'panel security-panel', hidden: true, 'aria-labelledby': 'security-heading' },
-    h('div', { class: 'panel-head' }, heading, close),
+    head,
     state,
     own,
     others,

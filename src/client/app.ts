@@ -202,7 +202,8 @@ export class App {
 
   private showEnded(session: CallSession): void {
     const left = session.state === 'left';
-    const error = left ? null : session.error;
+    // A call that stayed interrupted too long ended like a refused resume: "You were disconnected".
+    const error = left ? null : (session.error ?? (session.everConnected ? 'resume-failed' : null));
     // Unknown meeting, or a wrong or expired host link (one answer for all): rejoining can't help.
     const gone = error === 'meeting-not-found';
     if (gone) this.secrets.forgetHostSecret(session.meetingId);

@@ -26,15 +26,19 @@ test('every client message type is known to the decoder', () => {
     'raise-hand',
     'relay',
     'request-unmute',
+    'restart-ice',
+    'resume',
     'revoke-invite',
     'screen-share',
     'set-allow-unencrypted',
+    'set-last-n',
     'set-lobby',
     'set-lock',
     'set-password',
     'set-role',
     'stop-screen-share',
     'track-state',
+    'view',
   ]);
 });
 

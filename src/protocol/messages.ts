@@ -109,9 +109,26 @@ export const JoinMessage = z.object({
   /** The token from a personal invitation link's fragment. */
   inviteToken: LinkSecret.optional(),
 });
+/**
+ * Take our place in the meeting back after a dropped connection, within the server's grace period:
+ * same participant, role and state, no lobby, and the others see no leave or join.
+ */
+export const ResumeMessage = z.object({
+  type: z.literal('resume'),
+  meetingId: MeetingId,
+  participantId: ParticipantId.optional(),
+  /** The newest `resumeToken` from `welcome` or `resumed`. */
+  token: LinkSecret,
+});
 export const LeaveMessage = z.object({ type: z.literal('leave') });
 export const AnswerMessage = z.object({ type: z.literal('answer'), sdp: Sdp });
 export const ClientIceMessage = z.object({ type: z.literal('ice'), candidate: IceCandidate });
+/**
+ * Client to server: our media connection failed while signaling still works; set it up again.
+ * Server to client: done; from here on, offers and candidates are for a new RTCPeerConnection
+ * (those before it belong to the old one).
+ */
+export const RestartIceMessage = z.object({ type: z.literal('restart-ice') });
 export const TrackStateMessage = z.object({
   type: z.literal('track-state'),
   kind: MediaKind,
@@ -161,6 +178,26 @@ export const ClientScreenShareMessage = z.object({ type: z.literal('screen-share
 /** Moderators: stop someone's screen share; the SFU stops forwarding it at once. */
 export const StopScreenShareMessage = z.object({ type: z.literal('stop-screen-share'), ...Target });
 
+/** A remote video this browser shows now, and how many device pixels its tile has. */
+export const TileView = z.object({
+  participantId: ParticipantId,
+  source: z.enum(['camera', 'screen']),
+  width: z.number().int().min(0).max(16384),
+  height: z.number().int().min(0).max(16384),
+});
+export type TileView = z.infer<typeof TileView>;
+/**
+ * What this browser shows: its visible remote videos (any not listed is off-screen, and the SFU
+ * stops sending it) and the participant it pinned. Sent whenever the layout changes.
+ */
+export const ViewMessage = z.object({
+  type: z.literal('view'),
+  tiles: z.array(TileView).max(256),
+  pinned: ParticipantId.nullable().default(null),
+});
+/** Moderators: forward video of at most this many participants to each person (last-N). */
+export const SetLastNMessage = z.object({ type: z.literal('set-last-n'), lastN: z.number().int().min(1).max(100) });
+
 /** An end-to-end-encrypted payload between participants (keys, chat); opaque to the server. */
 export const RelayData = z.string().min(1).max(16 * 1024);
 /** To one admitted participant (`to`), or without `to` to every other admitted participant. */
@@ -168,9 +205,11 @@ export const ClientRelayMessage = z.object({ type: z.literal('relay'), to: Parti
 
 export const ClientMessage = z.discriminatedUnion('type', [
   JoinMessage,
+  ResumeMessage,
   LeaveMessage,
   AnswerMessage,
   ClientIceMessage,
+  RestartIceMessage,
   TrackStateMessage,
   AdmitMessage,
   DenyMessage,
@@ -193,6 +232,8 @@ export const ClientMessage = z.discriminatedUnion('type', [
   ClientScreenShareMessage,
   StopScreenShareMessage,
   ClientRelayMessage,
+  ViewMessage,
+  SetLastNMessage,
 ]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
 export type ClientMessageType = ClientMessage['type'];
@@ -212,6 +253,8 @@ export const MeetingState = z.object({
   passwordProtected: z.boolean(),
   /** A host let in browsers that can't end-to-end encrypt (their media is only encrypted hop by hop). */
   allowUnencrypted: z.boolean(),
+  /** Video is forwarded for at most this many participants per person (screens, pinned, speakers first). */
+  lastN: z.number().int().min(1),
 });
 export type MeetingState = z.infer<typeof MeetingState>;
 
@@ -226,6 +269,18 @@ export const WelcomeMessage = z.object({
   state: MeetingState,
   /** Everyone else already in the meeting. */
   participants: z.array(ParticipantInfo),
+  /**
+   * Lets this connection's participant `resume` after a dropped connection. Keep it in memory only;
+   * each `resumed` brings a new one, and the old one stops working.
+   */
+  resumeToken: LinkSecret,
+});
+
+/** The answer to a successful `resume`: the meeting as it is now, like `welcome`. */
+export const ResumedMessage = WelcomeMessage.extend({
+  type: z.literal('resumed'),
+  /** Our own state as the server holds it (a moderator may have muted us meanwhile). */
+  self: ParticipantInfo,
 });
 
 export const ParticipantJoinedMessage = z.object({
@@ -312,6 +367,25 @@ export const ServerScreenShareMessage = z.object({ type: z.literal('screen-share
 /** To the sharer: a moderator stopped your screen share; the SFU no longer forwards it. */
 export const ScreenStoppedByModeratorMessage = z.object({ type: z.literal('screen-stopped-by-moderator') });
 
+/**
+ * To a publisher (dynacast): which of its camera layers anybody receives, lowest first. The
+ * browser stops encoding the others until they are needed again.
+ */
+export const PublishLayersMessage = z.object({ type: z.literal('publish-layers'), active: z.array(z.boolean()).length(3) });
+
+/** Why the SFU sends no video for a remote track now. */
+export const PauseReason = z.enum(['off-screen', 'last-n', 'bandwidth']);
+export type PauseReason = z.infer<typeof PauseReason>;
+/**
+ * To a subscriber, whenever it changes: the remote videos the SFU holds back from it, and whether
+ * its downlink is too slow for any video at all (then it receives audio only).
+ */
+export const ForwardingMessage = z.object({
+  type: z.literal('forwarding'),
+  paused: z.array(z.object({ participantId: ParticipantId, source: z.enum(['camera', 'screen']), reason: PauseReason })),
+  audioOnly: z.boolean(),
+});
+
 /** A relayed payload; `from` is set by the server, so one participant can't pose as another. */
 export const ServerRelayMessage = z.object({ type: z.literal('relay'), from: ParticipantId, data: RelayData });
 
@@ -334,6 +408,8 @@ export const ErrorCode = z.enum([
   'password-required',
   /** The meeting admits only browsers that end-to-end encrypt, and this join said it can't. */
   'e2ee-required',
+  /** A `resume` with an unknown or used token, or after the grace period: join again. */
+  'resume-failed',
   'internal',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
@@ -352,10 +428,12 @@ export type ErrorMessage = z.infer<typeof ErrorMessage>;
 
 export const ServerMessage = z.discriminatedUnion('type', [
   WelcomeMessage,
+  ResumedMessage,
   ParticipantJoinedMessage,
   ParticipantLeftMessage,
   OfferMessage,
   ServerIceMessage,
+  RestartIceMessage,
   RemoteTrackStateMessage,
   MeetingStateMessage,
   LobbyWaitMessage,
@@ -372,6 +450,8 @@ export const ServerMessage = z.discriminatedUnion('type', [
   InvitesMessage,
   InviteCreatedMessage,
   ServerRelayMessage,
+  PublishLayersMessage,
+  ForwardingMessage,
   ErrorMessage,
 ]);
 export type ServerMessage = z.infer<typeof ServerMessage>;

@@ -5,7 +5,7 @@ import { Meeting, type EntryOutcome } from './meeting.js';
 
 function meeting(opts: { max?: number; clock?: { t: number } } = {}) {
   const clock = opts.clock ?? { t: 0 };
-  return new Meeting('m1', 'Class 7b', { maxParticipants: opts.max ?? 10, denyCooldownMs: 1000, lobbyEnabled: true, passwordProtected: false, allowUnencrypted: false, now: () => clock.t });
+  return new Meeting('m1', 'Class 7b', { maxParticipants: opts.max ?? 10, denyCooldownMs: 1000, lobbyEnabled: true, passwordProtected: false, allowUnencrypted: false, lastN: 9, now: () => clock.t });
 }
 const req = (name: string, role: Role = 'guest', deviceToken?: string, e2ee = true) => ({ name, role, audioMuted: false, videoMuted: false, deviceToken, e2ee });
 const kind = (o: EntryOutcome) => (o.kind === 'refused' ? `refused:${o.reason}` : o.kind);

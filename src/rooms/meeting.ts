@@ -87,6 +87,8 @@ export interface MeetingOptions {
   lobbyEnabled: boolean;
   passwordProtected: boolean;
   allowUnencrypted: boolean;
+  /** Initial last-N: video of at most this many participants goes to each person. */
+  lastN: number;
   /** How long a denied guest's browser can't knock again. */
   denyCooldownMs: number;
   now?: () => number;
@@ -106,6 +108,7 @@ export class Meeting {
   private lobbyEnabled: boolean;
   private passwordProtected: boolean;
   private allowUnencrypted: boolean;
+  private lastN: number;
   private ended = false;
   /** The last hand stamp given out, so that two hands in the same millisecond still queue in order. */
   private lastHandAt = 0;
@@ -120,6 +123,7 @@ export class Meeting {
     this.lobbyEnabled = options.lobbyEnabled;
     this.passwordProtected = options.passwordProtected;
     this.allowUnencrypted = options.allowUnencrypted;
+    this.lastN = options.lastN;
   }
 
   // ------------------------------------------------------------------ entering and leaving
@@ -286,6 +290,12 @@ export class Meeting {
     return { ok: true, refused };
   }
 
+  setLastN(byId: string, lastN: number): Result<object> {
+    if (!this.isModerator(byId)) return { ok: false, error: 'forbidden' };
+    this.lastN = lastN;
+    return { ok: true };
+  }
+
   /** Only records that a password is (or isn't) required; the hash lives with the stored meeting. */
   setPasswordProtected(byId: string, on: boolean): Result<object> {
     if (!this.isModerator(byId)) return { ok: false, error: 'forbidden' };
@@ -388,6 +398,7 @@ export class Meeting {
       unmuteLocked: KINDS.filter((k) => this.unmuteLocked.has(k)),
       passwordProtected: this.passwordProtected,
       allowUnencrypted: this.allowUnencrypted,
+      lastN: this.lastN,
     };
   }
 

@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 
 const Ip = z.string().refine((s) => isIP(s) !== 0, 'not an IP address');
@@ -16,6 +17,11 @@ export const ConfigSchema = z
     /** Where the built client lives. */
     clientDir: z.string().default('dist/client'),
     maxParticipants: z.coerce.number().int().min(2).max(500).default(100),
+    /**
+     * Last-N: each person receives video of at most this many others (screens, their pinned
+     * participant and the latest speakers first). Moderators can change it per meeting.
+     */
+    lastN: z.coerce.number().int().min(1).max(100).default(16),
     /** Who runs this server (e.g. "Gymnasium Musterstadt"), shown to people before they join. */
     organization: z.string().min(1).max(100).optional(),
     /** Where the SQLite file lives (meetings and instance settings; nothing about participants). */
@@ -37,10 +43,20 @@ export const ConfigSchema = z
     /** Ping interval for signaling connections; one that misses a pong is dropped at the next. */
     heartbeatSeconds: z.coerce.number().min(1).max(300).default(20),
     /**
+     * How long a participant whose connection dropped keeps their place (and their media in the
+     * SFU) for a `resume`, before the others see them leave. 0: leave at once.
+     */
+    resumeGraceSeconds: z.coerce.number().min(0).max(600).default(30),
+    /**
      * Testing aid: a file the SFU appends the first bytes of forwarded media payloads to (see
      * sfu/media-tap.ts), so tests can check that end-to-end-encrypted media is ciphertext.
      */
     mediaTapFile: z.string().min(1).optional(),
+    /**
+     * Media worker processes the meetings are spread over (each meeting on one), one per core by
+     * default. 0: media runs in the server process itself.
+     */
+    mediaWorkers: z.coerce.number().int().min(0).max(256).default(() => availableParallelism()),
     rtc: z
       .object({
         /**
@@ -85,7 +101,9 @@ function fromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
     logLevel: env.LOG_LEVEL,
     clientDir: env.CONFAB_CLIENT_DIR,
     maxParticipants: env.CONFAB_MAX_PARTICIPANTS,
+    lastN: env.CONFAB_LAST_N,
     heartbeatSeconds: env.CONFAB_HEARTBEAT_SECONDS,
+    resumeGraceSeconds: env.CONFAB_RESUME_GRACE_SECONDS,
     dataDir: env.CONFAB_DATA_DIR,
     organization: env.CONFAB_ORGANIZATION,
     openCreation: env.CONFAB_OPEN_CREATION,
@@ -93,6 +111,7 @@ function fromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
     publicUrl: env.CONFAB_PUBLIC_URL,
     trustProxy: env.CONFAB_TRUST_PROXY,
     mediaTapFile: env.CONFAB_MEDIA_TAP_FILE,
+    mediaWorkers: env.CONFAB_MEDIA_WORKERS,
     rtc: dropUndefined(rtc),
   };
 }

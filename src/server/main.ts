@@ -1,4 +1,4 @@
-/** Entry point: `npm start`. Starts HTTP + signaling + the in-process media plane. */
+/** Entry point: `npm start`. Starts HTTP + signaling + the media plane (its worker processes). */
 import { createServer } from 'node:http';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -27,6 +27,7 @@ const db = openDatabase(config.dataDir);
 const settings = new SettingsStore(db);
 const directory = new MeetingDirectory(new MeetingStore(db), new InviteStore(db), {
   maxParticipants: config.maxParticipants,
+  lastN: config.lastN,
   denyCooldownMs: 10 * 60_000,
   ttlMs: config.meetingTtlDays * DAY_MS,
   newId: () => randomId(),
@@ -37,17 +38,24 @@ const clientKeys = new ClientKeys();
 const guessThrottle = (): Throttle =>
   new Throttle({ freeFailures: 5, baseDelayMs: 2_000, maxDelayMs: 15 * 60_000, forgetAfterMs: 60 * 60_000 });
 const joinThrottle = guessThrottle();
-const media = new MediaPlane(config.rtc, { mediaTapFile: config.mediaTapFile });
+const media = new MediaPlane(config.rtc, { workers: config.mediaWorkers, log, mediaTapFile: config.mediaTapFile });
+try {
+  await media.start();
+} catch (err) {
+  log.fatal({ err }, 'media workers did not start');
+  process.exit(1);
+}
 if (config.mediaTapFile) {
   // Says so loudly: outside an end-to-end-encrypted meeting the tap records people's media.
   log.warn('media tap is on (CONFAB_MEDIA_TAP_FILE): the first bytes of forwarded media are written to a file; for tests only');
 }
 const passwordThrottle = new Throttle({ freeFailures: 20, baseDelayMs: 2_000, maxDelayMs: 5 * 60_000, forgetAfterMs: 60 * 60_000 });
-const signaling = new SignalingServer({ directory, media, log, joinThrottle, passwordThrottle });
+const signaling = new SignalingServer({ directory, media, log, joinThrottle, passwordThrottle, resumeGraceMs: config.resumeGraceSeconds * 1000 });
 const metrics = createMetrics({
   meetings: () => media.routerCount,
   participants: () => signaling.connectionCount,
   mediaPeers: () => media.peerCount,
+  media: () => media.stats(),
 });
 const purge = setInterval(() => {
   const removed = directory.purgeExpired();

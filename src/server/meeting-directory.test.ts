@@ -11,6 +11,7 @@ function directory(now: { t: number }, ttlMs = 1000) {
   const db = openDatabase(':memory:');
   return new MeetingDirectory(new MeetingStore(db), new InviteStore(db), {
     maxParticipants: 5,
+    lastN: 9,
     denyCooldownMs: 1000,
     ttlMs,
     newId: () => `meeting-${n++}`.padEnd(22, 'x'),

@@ -12,6 +12,8 @@ import type { MeetingStore } from '../store/meeting-store.js';
 
 export interface DirectoryOptions {
   maxParticipants: number;
+  /** A live meeting's initial last-N (moderators change it during the meeting). */
+  lastN: number;
   denyCooldownMs: number;
   ttlMs: number;
   newId: () => string;
@@ -81,9 +83,10 @@ export class MeetingDirectory {
     }
     let meeting = this.live.get(meetingId);
     if (!meeting) {
-      const { maxParticipants, denyCooldownMs } = this.options;
+      const { maxParticipants, lastN, denyCooldownMs } = this.options;
       meeting = new Meeting(meetingId, stored.title, {
         maxParticipants,
+        lastN,
         denyCooldownMs,
         lobbyEnabled: stored.lobbyEnabled,
         passwordProtected: stored.passwordHash !== null,

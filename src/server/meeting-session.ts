@@ -11,6 +11,7 @@ import type {
   ErrorCode,
   MediaKind,
   MessageOf,
+  ParticipantInfo,
   ServerMessage,
 } from '../protocol/messages.js';
 import {
@@ -23,6 +24,7 @@ import {
   type RefusalReason,
 } from '../rooms/meeting.js';
 import { hashPassword } from '../security/passwords.js';
+import { hashSecret, newSecret, secretMatches } from '../security/secrets.js';
 import type { MediaPlane } from '../sfu/media-plane.js';
 import type { Logger } from './log.js';
 import { logTag } from './log-tag.js';
@@ -38,10 +40,51 @@ export interface Member {
   phase: 'new' | 'waiting' | 'joined' | 'closed';
 }
 
-export type SessionMessage = Exclude<ClientMessage, { type: 'join' | 'leave' | 'answer' | 'ice' }>;
+export type SessionMessage = Exclude<ClientMessage, { type: 'join' | 'resume' | 'leave' | 'answer' | 'ice' }>;
 
 /** Personal invitations per meeting; a bound on what one (promoted) moderator can store. */
 const MAX_INVITES = 200;
+/** Relayed payloads kept for an absent participant; more ends their grace period at once. */
+const MAX_HELD_RELAY_BYTES = 1024 * 1024;
+/** `restart-ice` replaces a transport (and renegotiates everyone's): at most once in this time. */
+const MIN_MEDIA_RESTART_INTERVAL_MS = 2000;
+
+/**
+ * Stands in for a joined participant whose connection dropped, until they `resume` or the grace
+ * period ends. They stay in the meeting and in the SFU meanwhile, so the others see no leave.
+ * State messages are not kept (`resumed` carries the state in full), but relayed payloads are:
+ * keys and chat can't be rebuilt, and are handed over on resume in their order.
+ */
+class AbsentMember implements Member {
+  phase: Member['phase'] = 'joined';
+  readonly relays: MessageOf<ServerMessage, 'relay'>[] = [];
+  private relayBytes = 0;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(
+    readonly participantId: string,
+    graceMs: number,
+    private readonly expire: () => void,
+  ) {
+    this.timer = setTimeout(expire, graceMs);
+  }
+
+  send(message: ServerMessage): void {
+    if (message.type !== 'relay') return;
+    this.relayBytes += message.data.length;
+    if (this.relayBytes > MAX_HELD_RELAY_BYTES) {
+      this.close();
+      this.expire();
+      return;
+    }
+    this.relays.push(message);
+  }
+
+  /** The grace period is over: resumed, removed, or the meeting ended. */
+  close(): void {
+    clearTimeout(this.timer);
+  }
+}
 
 const MODERATION_ERRORS: Record<ModerationError, { code: ErrorCode; message: string }> = {
   forbidden: { code: 'forbidden', message: 'not allowed' },
@@ -61,6 +104,10 @@ const REFUSALS: Record<RefusalReason, { code: ErrorCode; message: string } | Mes
 
 export class MeetingSession {
   private readonly members = new Map<string, Member>();
+  /** SHA-256 of each joined participant's current resume token; the token itself is never kept. */
+  private readonly resumeTokens = new Map<string, Buffer>();
+  /** When each participant last had their media restarted (`restart-ice`). */
+  private readonly mediaRestartedAt = new Map<string, number>();
   /** Orders overlapping password changes: only the latest one is applied. */
   private passwordChanges = 0;
 
@@ -71,6 +118,8 @@ export class MeetingSession {
     private readonly log: Logger,
     /** Called when nobody is left (neither in the meeting nor in the lobby). */
     private readonly onEmpty: () => void,
+    /** How long a joined participant whose connection dropped keeps their place; 0: none. */
+    private readonly resumeGraceMs: number,
   ) {}
 
   enter(member: Member, request: EntryRequest): void {
@@ -92,6 +141,51 @@ export class MeetingSession {
         this.admitted(outcome);
         return;
     }
+  }
+
+  /**
+   * The member's connection dropped without `leave`. A joined participant becomes absent for the
+   * grace period: still in the meeting and in the SFU, with nothing said to the others.
+   */
+  disconnected(member: Member): void {
+    const id = member.participantId;
+    if (member.phase !== 'joined' || this.resumeGraceMs === 0 || this.members.get(id) !== member) return this.leave(member);
+    member.phase = 'closed';
+    const absent: AbsentMember = new AbsentMember(id, this.resumeGraceMs, () => this.leave(absent));
+    this.members.set(id, absent);
+    this.log.info({ meeting: logTag(this.meeting.id), participant: logTag(id) }, 'connection lost; waiting for a resume');
+  }
+
+  /**
+   * The joined participant a resume token belongs to, if it matches (compared in constant time,
+   * as a hash). Without `participantId`, every joined participant's token is tried.
+   */
+  resumableId(token: string, participantId?: string): string | undefined {
+    const candidates = participantId === undefined ? [...this.resumeTokens] : [[participantId, this.resumeTokens.get(participantId)] as const];
+    for (const [id, hash] of candidates) {
+      if (hash && secretMatches(token, hash) && this.members.get(id)?.phase === 'joined') return id;
+    }
+    return undefined;
+  }
+
+  /**
+   * `member`, a new connection that gave the participant's resume token (see `resumableId`), takes
+   * their place: same id, role, hand, mutes and screen share, no lobby. An old connection still
+   * open is closed; the SFU transport is replaced, and the client answers on a new PeerConnection.
+   */
+  resume(member: Member): void {
+    const id = member.participantId;
+    const previous = this.members.get(id)!;
+    const participant = this.meeting.participant(id)!;
+    this.members.set(id, member);
+    previous.phase = 'closed';
+    previous.close(1000, 'resumed');
+    member.phase = 'joined';
+    member.send({ type: 'resumed', ...this.entry(participant, this.meeting.list(id)), self: toInfo(participant) });
+    if (previous instanceof AbsentMember) for (const relay of previous.relays) member.send(relay);
+    if (this.meeting.isModerator(id)) this.sendModeratorView(id);
+    this.connectMedia(participant);
+    this.log.info({ meeting: logTag(this.meeting.id), participant: logTag(id) }, 'resumed');
   }
 
   /** The member's connection ended or they chose to leave. */
@@ -237,6 +331,25 @@ export class MeetingSession {
       }
       case 'relay':
         return this.relay(member, msg);
+      case 'restart-ice': {
+        const p = m.participant(by);
+        if (!p) return;
+        const now = performance.now();
+        if (now - (this.mediaRestartedAt.get(by) ?? -Infinity) < MIN_MEDIA_RESTART_INTERVAL_MS) {
+          return member.send({ type: 'error', code: 'rate-limited', message: 'media was restarted just now', inReplyTo: msg.type, recoverable: true });
+        }
+        this.mediaRestartedAt.set(by, now);
+        return this.restartMedia(member, p);
+      }
+      case 'view':
+        // What this person's browser shows decides what the SFU sends it (and at which layer).
+        return this.media.existingRouter(m.id)?.setView(by, msg.tiles, msg.pinned);
+      case 'set-last-n': {
+        const r = m.setLastN(by, msg.lastN);
+        if (!r.ok) return this.refuse(member, msg.type, r.error);
+        this.media.existingRouter(m.id)?.setLastN(msg.lastN);
+        return this.stateChanged();
+      }
       case 'set-password': {
         if (!m.isModerator(by)) return this.refuse(member, msg.type, 'forbidden');
         const change = ++this.passwordChanges;
@@ -305,33 +418,71 @@ export class MeetingSession {
     const member = this.members.get(participant.id);
     if (!member) return;
     member.phase = 'joined';
-    member.send({
-      type: 'welcome',
+    member.send({ type: 'welcome', ...this.entry(participant, others) });
+    this.toJoined({ type: 'participant-joined', participant: toInfo(participant) }, participant.id);
+    this.log.info({ meeting: logTag(this.meeting.id), participant: logTag(participant.id), size: this.meeting.size }, 'joined');
+    if (this.meeting.isModerator(participant.id)) this.sendModeratorView(participant.id);
+    this.connectMedia(participant);
+  }
+
+  /** What `welcome` and `resumed` carry, with a new resume token (the previous one stops working). */
+  private entry(participant: Participant, others: ParticipantInfo[]): Omit<MessageOf<ServerMessage, 'welcome'>, 'type'> {
+    const resumeToken = newSecret();
+    this.resumeTokens.set(participant.id, hashSecret(resumeToken));
+    return {
       participantId: participant.id,
       meetingId: this.meeting.id,
       title: this.meeting.title,
       role: participant.role,
       state: this.meeting.state(),
       participants: others,
-    });
-    this.toJoined({ type: 'participant-joined', participant: toInfo(participant) }, participant.id);
-    this.log.info({ meeting: logTag(this.meeting.id), participant: logTag(participant.id), size: this.meeting.size }, 'joined');
-    if (this.meeting.isModerator(participant.id)) this.sendModeratorView(participant.id);
+      resumeToken,
+    };
+  }
 
+  /**
+   * Gives the participant a new SFU transport: on entering, and on `resume`, `restart-ice` and a media
+   * worker's crash, which replace the old one rather than restart its ICE (docs/sfu.md says why). What the transport sends
+   * goes to whichever connection holds the participant by then.
+   */
+  private connectMedia(participant: Participant): void {
+    const id = participant.id;
+    const send = (message: ServerMessage) => this.members.get(id)?.send(message);
     const router = this.media.routerFor(this.meeting.id);
-    router.addPeer(participant.id, {
-      offer: (offer) => member.send({ type: 'offer', ...offer }),
-      candidate: (candidate) => member.send({ type: 'ice', candidate }),
+    void router.removePeer(id); // the old transport, if any: forgotten at once, closed in the background
+    router.addPeer(id, {
+      offer: (offer) => send({ type: 'offer', ...offer }),
+      candidate: (candidate) => send({ type: 'ice', candidate }),
       failed: (reason) => {
-        this.log.warn({ participant: logTag(participant.id), reason }, 'media failed');
+        const member = this.members.get(id);
+        // An absent participant's transport can't be answered or reached; their resume replaces it.
+        if (!member || member instanceof AbsentMember) return;
+        this.log.warn({ participant: logTag(id), reason }, 'media failed');
         member.send({ type: 'error', code: 'media-failed', message: `media connection failed (${reason})`, recoverable: false });
         this.leave(member);
         member.close(1011, 'media-failed');
       },
+      publishLayers: (active) => send({ type: 'publish-layers', active }),
+      forwarding: (state) => send({ type: 'forwarding', ...state }),
+      // The media worker carrying the meeting died; its media goes on in another. An absent
+      // participant gets new media when they resume.
+      lost: () => {
+        const member = this.members.get(id);
+        const p = this.meeting.participant(id);
+        if (member && !(member instanceof AbsentMember) && p) this.restartMedia(member, p);
+      },
     });
-    // Muted kinds are not forwarded, whatever the client sends.
-    router.setPaused(participant.id, 'microphone', participant.audioMuted);
-    router.setPaused(participant.id, 'camera', participant.videoMuted);
+    router.setLastN(this.meeting.state().lastN);
+    // Muted kinds are not forwarded, whatever the client sends; a share goes on after a resume.
+    router.setPaused(id, 'microphone', participant.audioMuted);
+    router.setPaused(id, 'camera', participant.videoMuted);
+    if (participant.screenSharing) router.setScreenSharing(id, true);
+  }
+
+  /** A new transport, announced first: offers and candidates of the old one may still be on their way. */
+  private restartMedia(member: Member, participant: Participant): void {
+    member.send({ type: 'restart-ice' });
+    this.connectMedia(participant);
   }
 
   private admittedAll(admitted: Admission[]): void {
@@ -343,6 +494,8 @@ export class MeetingSession {
 
   /** A joined participant is gone from the meeting (left or kicked): tell the others, drop media. */
   private departed(participantId: string): void {
+    this.resumeTokens.delete(participantId);
+    this.mediaRestartedAt.delete(participantId);
     this.toJoined({ type: 'participant-left', participantId }, participantId);
     void this.media.existingRouter(this.meeting.id)?.removePeer(participantId);
   }

@@ -10,7 +10,9 @@ import { createMeeting, SignalingClient } from '../../tests/helpers/signaling-cl
 
 let server: RunningServer;
 before(async () => {
-  server = await startServer();
+  // A closed socket leaves at once (no grace period for a resume: see resume.test.ts), so that
+  // these tests, which end with close(), leave no media connections behind for the next.
+  server = await startServer({ CONFAB_RESUME_GRACE_SECONDS: '0' });
   server.mustNotLog('Hana', 'Gus', 'Troll', 'Harmless', 'Early', 'Late', 'Helper', 'Pupil', 'Ina Schmidt', 'Somebody else', 'Copycat', 'Rex', 'Pia', 'Class 7b', 'Ulla', 'Udo');
 });
 after(async () => {
@@ -122,7 +124,7 @@ test('a locked meeting refuses knocks but lets its host in; ending disconnects e
   const waiting = await knock(meetingId, 'Early');
   await waiting.next('lobby-wait');
   host.send({ type: 'set-lock', locked: true });
-  assert.deepEqual((await host.next('meeting-state')).state, { locked: true, lobbyEnabled: true, unmuteLocked: [], passwordProtected: false, allowUnencrypted: false });
+  assert.deepEqual((await host.next('meeting-state')).state, { locked: true, lobbyEnabled: true, unmuteLocked: [], passwordProtected: false, allowUnencrypted: false, lastN: 16 });
   const late = await knock(meetingId, 'Late');
   const refused = await late.next('error');
   assert.equal(refused.code, 'meeting-locked');

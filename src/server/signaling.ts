@@ -33,11 +33,14 @@ export interface SignalingDeps {
   joinThrottle: Throttle;
   /** Wrong passwords per meeting, from all clients together (against distributed guessing). */
   passwordThrottle: Throttle;
+  /** How long a joined participant whose connection dropped may `resume`; 0: they leave at once. */
+  resumeGraceMs: number;
 }
 
 class Connection implements Member {
   phase: Member['phase'] = 'new';
-  readonly participantId = randomId();
+  /** A new participant's id, or on `resume` the id of the participant this connection takes over. */
+  participantId = randomId();
   session: MeetingSession | undefined;
   private tokens = RATE_BURST;
   private lastRefill = performance.now();
@@ -58,6 +61,12 @@ class Connection implements Member {
 
   error(code: ErrorCode, message: string, inReplyTo?: string, recoverable = true): void {
     this.send({ type: 'error', code, message, recoverable, ...(inReplyTo ? { inReplyTo } : {}) });
+  }
+
+  /** A final error: sent, then the connection is closed. */
+  refuse(code: ErrorCode, message: string, inReplyTo: string): void {
+    this.error(code, message, inReplyTo, false);
+    this.close(1008, code);
   }
 
   /** Token bucket; false when this message is over the budget. */
@@ -109,7 +118,7 @@ export class SignalingServer {
     const gone = () => {
       if (counted) this.connections--;
       counted = false;
-      conn.session?.leave(conn);
+      conn.session?.disconnected(conn);
     };
     ws.on('close', gone);
     ws.on('error', gone);
@@ -117,9 +126,9 @@ export class SignalingServer {
 
   private async dispatch(conn: Connection, msg: ClientMessage): Promise<void> {
     if (conn.phase === 'closed') return;
-    if (msg.type === 'join') {
+    if (msg.type === 'join' || msg.type === 'resume') {
       if (conn.phase !== 'new') return conn.error('wrong-state', 'already joined', msg.type);
-      return this.join(conn, msg);
+      return msg.type === 'join' ? this.join(conn, msg) : this.resume(conn, msg);
     }
     const session = conn.session;
     if (msg.type === 'leave' && session) {
@@ -217,10 +226,25 @@ export class SignalingServer {
     });
   }
 
+  /** Throttled like joins: a wrong token counts as a failed attempt. */
+  private resume(conn: Connection, msg: MessageOf<ClientMessage, 'resume'>): void {
+    const throttled = this.deps.joinThrottle.check(conn.clientKey);
+    if (!throttled.allowed) return conn.refuse('rate-limited', `too many failed attempts; try again in ${throttled.retryAfterSeconds} s`, msg.type);
+    const session = this.sessions.get(msg.meetingId);
+    const participantId = session?.resumableId(msg.token, msg.participantId);
+    if (!session || participantId === undefined) {
+      this.deps.joinThrottle.fail(conn.clientKey);
+      return conn.refuse('resume-failed', 'this session can no longer be resumed; join again', msg.type);
+    }
+    conn.participantId = participantId;
+    conn.session = session;
+    session.resume(conn);
+  }
+
   private sessionFor(meeting: MeetingSession['meeting']): MeetingSession {
     let session = this.sessions.get(meeting.id);
     if (session?.meeting !== meeting) {
-      session = new MeetingSession(meeting, this.deps.media, this.deps.directory, this.deps.log, () => this.emptied(meeting));
+      session = new MeetingSession(meeting, this.deps.media, this.deps.directory, this.deps.log, () => this.emptied(meeting), this.deps.resumeGraceMs);
       this.sessions.set(meeting.id, session);
     }
     return session;

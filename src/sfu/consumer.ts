@@ -1,20 +1,26 @@
 /**
  * A Consumer is one subscriber's sending m-line. It carries one Producer's media at a time and can
  * be re-attached to another Producer later (m-lines are recycled, so renegotiation stays small).
+ * Of a simulcast Producer it carries one layer, and changes layer only at a keyframe of the new one,
+ * so the subscriber's decoder never sees a frame that refers to a picture it didn't get.
  */
 import type { RTCRtpTransceiver, RtpPacket } from 'werift';
 import type { MediaKind } from '../protocol/messages.js';
 import { forwardingStats } from './forwarding-stats.js';
 import type { Producer } from './producer.js';
-import { isVp8KeyframeStart } from './vp8.js';
 
 /** Forwarded packets lose the publisher's header extensions; werift adds the subscriber's own. */
 const NO_EXTENSIONS: RtpPacket['header']['extensions'] = Object.freeze([]) as unknown as RtpPacket['header']['extensions'];
 
+/** No layer: video waits for a keyframe (of `targetLayer`), or is paused when that is NO_LAYER too. */
+export const NO_LAYER = -1;
+
 export class Consumer {
   private producerRef: Producer | null = null;
-  /** Video starts (and restarts after re-attach) at a keyframe, so the decoder never sees a broken frame. */
-  private waitingForKeyframe = false;
+  /** The layer being forwarded; NO_LAYER while video waits for its first keyframe. */
+  private currentLayer = NO_LAYER;
+  /** The layer to forward next (switched to at its next keyframe); NO_LAYER pauses. */
+  private targetLayer = 0;
   /** The next packet starts a new sequence/timestamp run on this m-line. */
   private rebase = false;
   // Our own sequence/timestamp rewriting, so a recycled m-line continues seamlessly for the receiver.
@@ -26,6 +32,8 @@ export class Consumer {
   private lastSentMs = 0;
   /** Negotiated and the transport is connected: packets can leave. */
   private ready = false;
+  /** The layer the subscriber's plan asks of the publisher (dynacast); NO_LAYER for none. */
+  wanted = NO_LAYER;
 
   constructor(
     readonly kind: MediaKind,
@@ -45,13 +53,23 @@ export class Consumer {
     return this.transceiver.sender.ssrc;
   }
 
+  /** The layer this consumer is heading for (NO_LAYER: paused). */
+  get target(): number {
+    return this.targetLayer;
+  }
+
+  get current(): number {
+    return this.currentLayer;
+  }
+
   attach(producer: Producer): void {
     this.detach();
     this.producerRef = producer;
-    this.waitingForKeyframe = this.kind === 'video';
+    this.currentLayer = this.kind === 'audio' ? 0 : NO_LAYER;
+    this.targetLayer = 0;
     this.rebase = true;
     producer.addConsumer(this);
-    if (this.ready) producer.requestKeyframe();
+    if (this.ready) this.requestKeyframe();
   }
 
   detach(): void {
@@ -59,34 +77,53 @@ export class Consumer {
     this.producerRef = null;
   }
 
+  /** Heads for `layer` (switching at its next keyframe), or pauses at once with NO_LAYER. */
+  setTarget(layer: number): void {
+    if (this.kind === 'audio' || layer === this.targetLayer) return;
+    this.targetLayer = layer;
+    if (layer === NO_LAYER) this.currentLayer = NO_LAYER;
+    else if (layer !== this.currentLayer) this.producerRef?.requestKeyframe(layer);
+  }
+
   /** After a pause, video continues only from a keyframe, which is requested now. */
   restartAtKeyframe(): void {
     if (this.kind !== 'video' || !this.producerRef) return;
-    this.waitingForKeyframe = true;
-    this.producerRef.requestKeyframe();
+    this.currentLayer = NO_LAYER;
+    this.requestKeyframe();
   }
 
   /** Called once negotiation has given the sender a codec and DTLS is up. */
   setReady(ready: boolean): void {
     const wasReady = this.ready;
     this.ready = ready;
-    if (ready && !wasReady) this.producerRef?.requestKeyframe();
+    if (ready && !wasReady) this.requestKeyframe();
   }
 
+  /** The subscriber lost a picture: a keyframe of what it receives (or is about to). */
   requestKeyframe(): void {
-    this.producerRef?.requestKeyframe();
+    const layer = this.currentLayer !== NO_LAYER ? this.currentLayer : this.targetLayer;
+    if (layer !== NO_LAYER) this.producerRef?.requestKeyframe(layer);
   }
 
-  /** Hot path. `own`: the caller gives up the packet, so it need not be cloned. */
-  send(packet: RtpPacket, own: boolean): void {
-    if (!this.ready) return;
-    if (this.waitingForKeyframe) {
-      if (!isVp8KeyframeStart(packet.payload)) {
-        this.producerRef?.requestKeyframe();
-        return;
-      }
-      this.waitingForKeyframe = false;
+  /**
+   * Hot path: whether this consumer forwards a packet of `layer`. A keyframe of the target layer
+   * switches to it; packets of other layers are dropped.
+   */
+  takes(layer: number, keyframe: boolean): boolean {
+    if (!this.ready) return false;
+    if (layer === this.currentLayer) return true;
+    if (layer !== this.targetLayer) return false;
+    if (!keyframe) {
+      if (this.currentLayer === NO_LAYER) this.producerRef?.requestKeyframe(layer);
+      return false;
     }
+    this.currentLayer = layer;
+    this.rebase = true;
+    return true;
+  }
+
+  /** Hot path, after takes(). `own`: the caller gives up the packet, so it need not be cloned. */
+  send(packet: RtpPacket, own: boolean): void {
     // werift's sender rewrites the header in place and keeps the packet for retransmission.
     const out = own ? packet : packet.clone();
     const header = out.header;

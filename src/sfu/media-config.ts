@@ -14,21 +14,24 @@ import { isLoopback } from './candidates.js';
 export const TRANSPORT_CC_URI =
   'http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01';
 const MID_URI = 'urn:ietf:params:rtp-hdrext:sdes:mid';
+/** Names the simulcast layer (rid) of a camera packet. */
+const RID_URI = 'urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id';
 const AUDIO_LEVEL_URI = 'urn:ietf:params:rtp-hdrext:ssrc-audio-level';
 
 /**
  * werift renumbers the extensions 1..n over the audio list, then the video list. Sharing one object
  * per URI makes its last number stick on every m-line, as BUNDLE requires: with audio
- * [audioLevel, mid, twcc] and video [mid, twcc] that is audioLevel 1, mid 4, transport-cc 5.
- * The transport checks these at start-up.
+ * [audioLevel, mid, twcc] and video [mid, twcc, rid] that is audioLevel 1, mid 4, transport-cc 5,
+ * rid 6. The transport checks these at start-up.
  */
-export const EXTENSION_IDS = { audioLevel: 1, mid: 4, transportCc: 5 } as const;
+export const EXTENSION_IDS = { audioLevel: 1, mid: 4, transportCc: 5, rid: 6 } as const;
 
 function headerExtensions(): PeerConfig['headerExtensions'] {
   const audioLevel = new RTCRtpHeaderExtensionParameters({ uri: AUDIO_LEVEL_URI });
   const mid = new RTCRtpHeaderExtensionParameters({ uri: MID_URI });
   const twcc = new RTCRtpHeaderExtensionParameters({ uri: TRANSPORT_CC_URI });
-  return { audio: [audioLevel, mid, twcc], video: [mid, twcc] };
+  const rid = new RTCRtpHeaderExtensionParameters({ uri: RID_URI });
+  return { audio: [audioLevel, mid, twcc], video: [mid, twcc, rid] };
 }
 
 function codecs(): PeerConfig['codecs'] {

@@ -1,31 +1,54 @@
 /**
- * The media plane's entry point: one Router per meeting. Today every Router runs in this process;
- * this class is the seam where meetings will be placed on media worker processes instead.
+ * The media plane's entry point: one Router per meeting. With `workers` > 0 the Routers run in that
+ * many media worker processes (worker/pool.ts), a meeting on exactly one; with 0 they run in this
+ * process, as unit tests may want.
  */
 import type { RtcConfig } from '../server/config.js';
+import type { Logger } from '../server/log.js';
+import { forwardingStats } from './forwarding-stats.js';
+import type { MediaRouter } from './media-router.js';
 import { MediaTap } from './media-tap.js';
 import { Router } from './router.js';
+import type { ForwardingCounters } from './worker/protocol.js';
+import { WorkerPool } from './worker/pool.js';
+
+export interface MediaStats {
+  /** Since the server started, over all workers, including those that are gone. */
+  forwarding: ForwardingCounters;
+  /** The live workers (none in-process). */
+  workers: { index: number; pid: number; meetings: number; peers: number; cpuSeconds: number; rssBytes: number }[];
+  /** Workers that died and were replaced. */
+  workerRestarts: number;
+}
 
 export class MediaPlane {
-  private readonly routers = new Map<string, Router>();
+  private readonly routers = new Map<string, MediaRouter>();
+  /** In-process only: each worker has its own. */
   private readonly tap: MediaTap | undefined;
+  private readonly pool: WorkerPool | undefined;
 
   /** `mediaTapFile`: testing aid, see media-tap.ts. */
   constructor(
     private readonly rtc: RtcConfig,
-    options: { mediaTapFile?: string | undefined } = {},
+    options: { workers: number; log: Logger; mediaTapFile?: string | undefined },
   ) {
-    this.tap = options.mediaTapFile ? new MediaTap(options.mediaTapFile) : undefined;
+    if (options.workers > 0) this.pool = new WorkerPool({ workers: options.workers, rtc, mediaTapFile: options.mediaTapFile, log: options.log });
+    else this.tap = options.mediaTapFile ? new MediaTap(options.mediaTapFile) : undefined;
   }
 
-  /** The meeting's Router, created on first use. */
-  routerFor(meetingId: string): Router {
+  /** Resolves once the workers serve; rejects if one fails to start. */
+  async start(): Promise<void> {
+    await this.pool?.start();
+  }
+
+  /** The meeting's Router, created on first use (on the least-loaded worker). */
+  routerFor(meetingId: string): MediaRouter {
     let router = this.routers.get(meetingId);
-    if (!router) this.routers.set(meetingId, (router = new Router(this.rtc, this.tap)));
+    if (!router) this.routers.set(meetingId, (router = this.pool ? this.pool.createRouter() : new Router(this.rtc, this.tap)));
     return router;
   }
 
-  existingRouter(meetingId: string): Router | undefined {
+  existingRouter(meetingId: string): MediaRouter | undefined {
     return this.routers.get(meetingId);
   }
 
@@ -46,8 +69,13 @@ export class MediaPlane {
     return n;
   }
 
+  async stats(): Promise<MediaStats> {
+    return this.pool ? this.pool.stats() : { forwarding: { ...forwardingStats }, workers: [], workerRestarts: 0 };
+  }
+
   async close(): Promise<void> {
     await Promise.all([...this.routers.keys()].map((id) => this.closeRouter(id)));
+    await this.pool?.close();
     this.tap?.close();
   }
 }

@@ -1,18 +1,23 @@
 /**
  * A WebRtcTransport is one participant's single PeerConnection to the SFU (BUNDLE, rtcp-mux).
- * It publishes the participant's microphone, camera and screen as Producers (one recvonly m-line
- * each), carries other participants' media on recycled Consumer m-lines, drives negotiation (the
- * server always offers), and produces the transport-wide congestion-control feedback that werift
- * gets wrong.
+ * It publishes the participant's microphone, camera (simulcast) and screen as Producers (one
+ * recvonly m-line each), carries other participants' media on recycled Consumer m-lines, drives
+ * negotiation (the server always offers), produces the transport-wide congestion-control feedback
+ * that werift gets wrong, and estimates the participant's downlink from the feedback it sends.
  */
 import {
   RTCPeerConnection,
+  RtcpTransportLayerFeedback,
+  TransportWideCC,
+  type MediaStreamTrack,
   type RTCDtlsTransport,
   type RTCRtpTransceiver,
   type RtcpPacket,
+  type RtpHeader,
   type RtpPacket,
 } from 'werift';
 import { SOURCE_KIND, type IceCandidate, type MediaKind, type MediaSource, type RemoteTrack } from '../protocol/messages.js';
+import { SIMULCAST_RIDS } from '../protocol/simulcast.js';
 import type { RtcConfig } from '../server/config.js';
 import {
   acceptRemoteCandidate,
@@ -22,12 +27,15 @@ import {
   type CandidatePolicy,
 } from './candidates.js';
 import { Consumer } from './consumer.js';
+import { DownlinkEstimator } from './downlink-estimator.js';
 import { forwardingStats } from './forwarding-stats.js';
 import { EXTENSION_IDS, peerConfig } from './media-config.js';
 import { forEachKeyframeRequest } from './keyframe-requests.js';
 import type { MediaTap } from './media-tap.js';
 import { Producer } from './producer.js';
+import { withoutRtx } from './sdp-rtx.js';
 import { TransportFeedbackBuilder } from './transport-feedback.js';
+import { disableWeriftNack, disableWeriftTwcc, observeSentRtp } from './werift-patches.js';
 import { randomBytes } from 'node:crypto';
 
 export interface Offer {
@@ -45,17 +53,14 @@ export interface TransportHandlers {
 }
 
 const CLOCK_RATE: Record<MediaKind, number> = { audio: 48000, video: 90000 };
+/** Audio packets are small: IP, UDP, RTP and SRTP headers add about this much to the payload rate. */
+const AUDIO_OVERHEAD = 1.5;
 /** The publish m-lines, in this order in every offer. */
 const SOURCES: readonly MediaSource[] = ['microphone', 'camera', 'screen'];
 /** Feedback cadence: Chrome's estimator expects reports every 50-100 ms. */
 const FEEDBACK_INTERVAL_MS = 50;
 /** A client that does not answer an offer within this time is treated as gone. */
 const ANSWER_TIMEOUT_MS = 15_000;
-
-/** werift's per-track TWCC is wrong (see docs/sfu.md); this transport sends transport-wide feedback itself. */
-function disableWeriftTwcc(t: RTCRtpTransceiver): void {
-  (t.receiver as unknown as { setupTWCC: () => void }).setupTWCC = () => {};
-}
 
 export class WebRtcTransport {
   private readonly pc: RTCPeerConnection;
@@ -78,6 +83,8 @@ export class WebRtcTransport {
   private feedbackTimer: NodeJS.Timeout | undefined;
   private answerTimer: NodeJS.Timeout | undefined;
   private readonly subscriptions: { unSubscribe(): void }[] = [];
+  /** This participant's downlink, from the congestion feedback its browser sends. */
+  readonly downlink = new DownlinkEstimator();
 
   constructor(
     readonly participantId: string,
@@ -89,15 +96,21 @@ export class WebRtcTransport {
     this.policy = { listenIps: rtc.listenIps, announcedIp: rtc.announcedIp };
     const config = peerConfig(rtc);
     this.pc = new RTCPeerConnection(config);
-    const twccExt = config.headerExtensions?.video?.[1];
-    if (twccExt?.id !== EXTENSION_IDS.transportCc) throw new Error('werift header extension numbering changed');
+    const [, twccExt, ridExt] = config.headerExtensions?.video ?? [];
+    if (twccExt?.id !== EXTENSION_IDS.transportCc || ridExt?.id !== EXTENSION_IDS.rid) throw new Error('werift header extension numbering changed');
 
-    const publish = (source: MediaSource) => this.pc.addTransceiver(SOURCE_KIND[source], { direction: 'recvonly' });
+    const publish = (source: MediaSource) =>
+      this.pc.addTransceiver(SOURCE_KIND[source], {
+        direction: 'recvonly',
+        ...(source === 'camera' ? { simulcast: SIMULCAST_RIDS.map((rid) => ({ rid, direction: 'recv' as const })) } : {}),
+      });
     this.publishing = { microphone: publish('microphone'), camera: publish('camera'), screen: publish('screen') };
     for (const source of SOURCES) {
       const t = this.publishing[source];
       disableWeriftTwcc(t);
-      this.subscriptions.push(t.onTrack.subscribe((track) => this.addProducer(source, t, track)));
+      // werift announces a simulcast m-line's rid tracks one by one while applying the answer:
+      // the Producer is made once all of them are there.
+      this.subscriptions.push(t.onTrack.subscribe((track) => queueMicrotask(() => this.addProducer(source, t, track))));
     }
     this.subscriptions.push(
       this.pc.onIceCandidate.subscribe((c) => {
@@ -177,6 +190,21 @@ export class WebRtcTransport {
     await this.addCandidateNow(candidate);
   }
 
+  /** The m-lines that carry someone's video to this participant now. */
+  videoConsumers(): Consumer[] {
+    return this.consumers.filter((c) => c.kind === 'video' && c.producer !== null);
+  }
+
+  /** What the audio forwarded to this participant takes of its downlink (bits/s, headers included). */
+  forwardedAudioBps(): number {
+    let bps = 0;
+    for (const c of this.consumers) {
+      const p = c.kind === 'audio' ? c.producer : null;
+      if (p && !p.paused) bps += p.layers[0]!.bitrate * AUDIO_OVERHEAD;
+    }
+    return bps;
+  }
+
   /** Which of this participant's m-lines carry whose media. */
   remoteTracks(): RemoteTrack[] {
     const out: RemoteTrack[] = [];
@@ -209,9 +237,13 @@ export class WebRtcTransport {
     }
   }
 
-  private addProducer(source: MediaSource, t: RTCRtpTransceiver, track: Parameters<Parameters<RTCRtpTransceiver['onTrack']['subscribe']>[0]>[0]): void {
+  private addProducer(source: MediaSource, t: RTCRtpTransceiver, track: MediaStreamTrack): void {
     if (this.closed || this.producer(source)) return;
-    const producer = new Producer(this.participantId, source, t.receiver, track, this.tap?.recorder(source));
+    // A simulcast answer gives one werift track per rid; a browser that didn't take simulcast, one.
+    const layers = SIMULCAST_RIDS.map((rid) => t.receiver.trackByRID[rid]).filter((l) => l !== undefined);
+    if (layers.length > 1) disableWeriftNack(t.receiver);
+    const tracks = layers.length > 1 ? layers : [track];
+    const producer = new Producer(this.participantId, source, t.receiver, tracks, this.tap?.recorder(source));
     producer.setPaused(this.paused[source]);
     this.producers.push(producer);
     this.handlers.producer(producer);
@@ -248,7 +280,7 @@ export class WebRtcTransport {
     }
     this.answerTimer = setTimeout(() => this.fail('answer-timeout'), ANSWER_TIMEOUT_MS);
     this.handlers.offer({
-      sdp: publicLocalSdp(local.sdp, this.policy),
+      sdp: withoutRtx(publicLocalSdp(local.sdp, this.policy), camera.mid),
       publish: { audio: microphone.mid, video: camera.mid, screen: screen.mid },
       tracks: this.remoteTracks(),
     });
@@ -274,7 +306,20 @@ export class WebRtcTransport {
     if (!dtls || dtls === this.dtls) return;
     this.dtls = dtls;
     this.subscriptions.push(dtls.onRtp.subscribe(this.onRtp), dtls.onRtcp.subscribe(this.onRtcp));
+    observeSentRtp(dtls, this.onSentRtp);
   }
+
+  /** Hot path: every packet sent to this participant, for the downlink estimate. */
+  private readonly onSentRtp = (header: RtpHeader, payloadBytes: number): void => {
+    const extensions = header.extensions;
+    for (let i = 0; i < extensions.length; i++) {
+      const ext = extensions[i]!;
+      if (ext.id === EXTENSION_IDS.transportCc && ext.payload.length >= 2) {
+        this.downlink.onSent(ext.payload.readUInt16BE(0), payloadBytes + header.serializeSize, performance.now());
+        return;
+      }
+    }
+  };
 
   /** Hot path: record the transport-wide sequence number and arrival time of every packet. */
   private readonly onRtp = (packet: RtpPacket): void => {
@@ -292,14 +337,22 @@ export class WebRtcTransport {
   private readonly sendFeedback = (): void => {
     const dtls = this.dtls;
     if (!dtls || this.closed) return;
+    const now = performance.now();
+    for (const p of this.producers) if (p.simulcast) p.sendNacks(now);
     const packet = this.feedback.build(this.feedbackMediaSsrc);
     if (!packet) return;
     forwardingStats.transportFeedbackPackets++;
     void dtls.sendRtcp([{ serialize: () => packet } as unknown as RtcpPacket]).catch(() => {});
   };
 
-  /** Keyframe requests from this participant, for media it receives, go to the right publisher. */
-  private readonly onRtcp = (packet: RtcpPacket): void => forEachKeyframeRequest(packet, this.requestKeyframe);
+  /**
+   * Keyframe requests from this participant, for media it receives, go to the right publisher;
+   * its congestion feedback goes to the downlink estimate.
+   */
+  private readonly onRtcp = (packet: RtcpPacket): void => {
+    if (packet instanceof RtcpTransportLayerFeedback && packet.feedback instanceof TransportWideCC) this.downlink.onFeedback(packet.feedback);
+    else forEachKeyframeRequest(packet, this.requestKeyframe);
+  };
 
   private readonly requestKeyframe = (ssrc: number): void => this.consumerBySsrc.get(ssrc)?.requestKeyframe();
 

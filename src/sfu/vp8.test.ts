@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { isVp8KeyframeStart, vp8DescriptorLength } from './vp8.js';
+import { isVp8KeyframeStart, vp8DescriptorLength, vp8KeyframeHeight } from './vp8.js';
 
 test('descriptor length follows the X, I (7/15-bit), L, T/K flags', () => {
   assert.equal(vp8DescriptorLength(Uint8Array.of(0x10, 0x00)), 1);
@@ -22,4 +22,12 @@ test('a keyframe starts partition 0 with the inverse key bit clear', () => {
   assert.equal(isVp8KeyframeStart(middle), false);
   assert.equal(isVp8KeyframeStart(otherPartition), false);
   assert.equal(isVp8KeyframeStart(Uint8Array.of(0x90, 0x80, 0x80, 0x01)), false); // no payload byte
+});
+
+test('a keyframe start tells the frame height; other packets tell nothing', () => {
+  // descriptor (4) | frame tag (3) | start code 9d 01 2a | width 640 | height 360 (little endian, 14 bits)
+  const key = Uint8Array.of(0x90, 0x80, 0x80, 0x01, 0x10, 0x02, 0x00, 0x9d, 0x01, 0x2a, 0x80, 0x02, 0x68, 0x41);
+  assert.equal(vp8KeyframeHeight(key), 360); // the top two bits (scaling) are not part of the height
+  assert.equal(vp8KeyframeHeight(Uint8Array.of(0x90, 0x80, 0x80, 0x02, 0x11, 0x02, 0x00)), -1);
+  assert.equal(vp8KeyframeHeight(key.subarray(0, 12)), -1); // truncated before the height
 });

@@ -35,3 +35,14 @@ export function isVp8KeyframeStart(payload: Uint8Array): boolean {
   const startOfPartition0 = (b0 & 0x10) !== 0 && (b0 & 0x0f) === 0;
   return startOfPartition0 && (payload[len]! & 0x01) === 0;
 }
+
+/**
+ * The frame height a keyframe start packet announces (the 14-bit field after the start code), or
+ * -1 when `payload` is not a keyframe start. The SFU learns each simulcast layer's size from it.
+ */
+export function vp8KeyframeHeight(payload: Uint8Array): number {
+  if (!isVp8KeyframeStart(payload)) return -1;
+  const at = vp8DescriptorLength(payload) + 8; // 3-byte frame tag, 3-byte start code, 2-byte width
+  if (at + 2 > payload.length) return -1;
+  return (payload[at]! | (payload[at + 1]! << 8)) & 0x3fff;
+}

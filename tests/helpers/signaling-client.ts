@@ -112,3 +112,15 @@ export async function createMeeting(server: RunningServer, title = 'Test meeting
   assert.equal(res.status, 201);
   return (await res.json()) as { meetingId: string; hostSecret: string };
 }
+
+/**
+ * The SFU's offer as a simple client sees it: werift, answering, would claim the three simulcast
+ * layers yet send one stream without rids, and its transport-cc feedback is wrong (docs/sfu.md),
+ * which would sink the SFU's estimate of this client's downlink.
+ */
+export function asPlainClient(sdp: string): string {
+  return sdp
+    .split('\r\n')
+    .filter((l) => !/^a=(simulcast:|rid:|rtcp-fb:\d+ transport-cc|extmap:\d+ http:\/\/www\.ietf\.org\/id\/draft-holmer-rmcat-transport-wide-cc)/.test(l))
+    .join('\r\n');
+}

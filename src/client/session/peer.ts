@@ -4,6 +4,7 @@
  * `publish` mids, trickle ICE, and report which receiver carries whose media (from `offer.tracks`).
  */
 import type { IceCandidate, MediaKind, OfferMessage, RemoteTrack } from '../../protocol/messages.js';
+import { LAYER_MAX_BITRATE, LAYER_SCALE_DOWN, SIMULCAST_RIDS } from '../../protocol/simulcast.js';
 import { mapRemoteMedia, type MediaSlot, type ParticipantMedia } from './remote-media.js';
 
 /** Upper bound for our camera; the bandwidth estimate still decides below that. */
@@ -43,6 +44,8 @@ export class MediaPeer {
   /** The three mids we send on, from the latest offer. */
   private publish: OfferMessage['publish'] | null = null;
   private closed = false;
+  /** Which camera layers anybody receives (dynacast); all until the SFU says otherwise. */
+  private cameraLayers: readonly boolean[] = SIMULCAST_RIDS.map(() => true);
 
   constructor(
     private readonly local: LocalTracks,
@@ -123,8 +126,42 @@ export class MediaPeer {
 
     this.tracks = offer.tracks;
     this.handlers.remoteMedia(mapRemoteMedia(offer.tracks, (mid) => this.transceiver(mid)?.receiver.track));
-    await this.limitVideoBitrate(offer.publish.video);
+    await this.configureCamera();
     await this.limitVideoBitrate(offer.publish.screen);
+  }
+
+  /** Dynacast: encode only the camera layers somebody receives. */
+  setCameraLayers(active: readonly boolean[]): void {
+    this.cameraLayers = active;
+    this.offers = this.offers.then(() => this.configureCamera());
+  }
+
+  /**
+   * The camera's simulcast layers (when the SFU's offer asked for them): each one's scale and
+   * bitrate, and whether it is sent at all. Without simulcast, one layer with the overall limit.
+   */
+  private async configureCamera(): Promise<void> {
+    const mid = this.publish?.video;
+    const sender = mid === undefined ? undefined : this.transceiver(mid)?.sender;
+    if (!sender) return;
+    const params = sender.getParameters();
+    const encodings = params.encodings ?? [];
+    if (encodings.length <= 1) return this.limitVideoBitrate(mid!);
+    let changed = false;
+    for (const e of encodings) {
+      const layer = SIMULCAST_RIDS.indexOf(e.rid as (typeof SIMULCAST_RIDS)[number]);
+      if (layer < 0) continue;
+      const wanted = { scaleResolutionDownBy: LAYER_SCALE_DOWN[layer]!, maxBitrate: LAYER_MAX_BITRATE[layer]!, active: this.cameraLayers[layer] ?? true };
+      if (e.scaleResolutionDownBy === wanted.scaleResolutionDownBy && e.maxBitrate === wanted.maxBitrate && e.active === wanted.active) continue;
+      Object.assign(e, wanted);
+      changed = true;
+    }
+    if (!changed) return;
+    try {
+      await sender.setParameters(params);
+    } catch (err) {
+      console.debug('confab: could not set the camera layers', err);
+    }
   }
 
   /** Before any of this offer's media can arrive: who sends on which mid, and a transform on each. */

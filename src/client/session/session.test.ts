@@ -1,17 +1,18 @@
 /**
  * The session against a fake WebSocket and a fake RTCPeerConnection (no browser): offers are applied
  * strictly one at a time, early ICE candidates wait for the remote description, publish
- * transceivers get our tracks, remote media is mapped by `offer.tracks`, and a lost connection is
- * retried with back-off until `failed`; meeting-not-found is final at once.
+ * transceivers get our tracks, remote media is mapped by `offer.tracks`; a lost connection resumes
+ * our place (or, before the welcome, retries the join) with back-off until `failed`, a failed
+ * PeerConnection is replaced through `restart-ice`; meeting-not-found is final at once.
  */
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, mock, test } from 'node:test';
 import '../zod-setup.js';
-import type { ParticipantInfo, RemoteTrack, Role, ServerMessage } from '../../protocol/messages.js';
+import type { MessageOf, ParticipantInfo, RemoteTrack, Role, ServerMessage } from '../../protocol/messages.js';
 import type { KeyExchangeEvents, Relay } from '../e2ee/key-exchange.js';
 import type { MeetingEncryption } from '../e2ee/meeting-encryption.js';
 import { Emitter } from '../emitter.js';
-import { MAX_RECONNECT_ATTEMPTS } from './reconnect.js';
+import { DISCONNECTED_GRACE_MS, MAX_RECONNECT_ATTEMPTS, MEDIA_RESTART_TIMEOUT_MS, RESUME_WINDOW_MS } from './reconnect.js';
 import { CallSession, REACTION_LIMIT, type SessionMedia } from './session.js';
 
 const MEETING = 'AbCdEfGhIjKlMnOpQrStUv12';
@@ -177,10 +178,42 @@ async function joined(session: CallSession): Promise<{ ws: FakeWebSocket; pc: Fa
   return { ws, pc };
 }
 
-const STATE = { locked: false, lobbyEnabled: false, unmuteLocked: [], passwordProtected: false, allowUnencrypted: false };
+const STATE = { locked: false, lobbyEnabled: false, unmuteLocked: [], passwordProtected: false, allowUnencrypted: false, lastN: 9 };
+
+const TOKEN = 'first-resume-token-0123456789';
 
 function welcome(participantId: string, participants: ParticipantInfo[], role: Role = 'guest', title = 'Weekly'): ServerMessage {
-  return { type: 'welcome', participantId, meetingId: MEETING, title, role, state: STATE, participants };
+  return { type: 'welcome', participantId, meetingId: MEETING, title, role, state: STATE, participants, resumeToken: TOKEN };
+}
+
+function person(id: string, name: string, more: Partial<ParticipantInfo> = {}): ParticipantInfo {
+  return { id, name, role: 'guest', audioMuted: false, videoMuted: false, verified: false, e2ee: true, screenSharing: false, ...more };
+}
+
+/** The server's answer to our `resume` as 'me' (Ada), with a rotated token. */
+function resumed(participants: ParticipantInfo[], self: Partial<ParticipantInfo> = {}, resumeToken = 'next-resume-token-0123456789'): ServerMessage {
+  const w = welcome('me', participants) as MessageOf<ServerMessage, 'welcome'>;
+  return { ...w, type: 'resumed', resumeToken, self: person('me', 'Ada', self) };
+}
+
+/** A MeetingEncryption stand-in that records what the session tells it. */
+function fakeEncryption() {
+  const calls: string[] = [];
+  const events = new Emitter<KeyExchangeEvents>();
+  const encryption = {
+    events,
+    welcomed: (id: string, others: ParticipantInfo[]) => calls.push(`welcomed ${id} [${others.map((p) => p.id).join()}]`),
+    joined: (id: string) => calls.push(`joined ${id}`),
+    left: (id: string) => calls.push(`left ${id}`),
+    relayed: (from: string, data: string) => calls.push(`relayed ${from} ${data}`),
+    update: (allow: boolean, ps: Iterable<ParticipantInfo>) => calls.push(`update ${allow} [${[...ps].map((p) => `${p.id}:${p.e2ee}`).join()}]`),
+    send: async () => true,
+    close: () => undefined,
+    attachSender: () => undefined,
+    attachReceiver: () => undefined,
+    setOwners: () => undefined,
+  };
+  return { calls, events, encryption: encryption as unknown as MeetingEncryption };
 }
 
 // ------------------------------------------------------------------ tests
@@ -259,39 +292,98 @@ test('join, answer offers one at a time, queue early candidates, map media, conn
   assert.equal(media.stopped, 1);
 });
 
-test('an unexpected close reconnects with a new socket and PeerConnection, then gives up', async () => {
+test('before the welcome, an unexpected close retries the join from scratch with back-off, then gives up', async () => {
+  mock.timers.enable({ apis: ['setTimeout'] });
+  const session = new CallSession({ meetingId: MEETING, name: 'Ada', media: fakeMedia(), url: 'ws://test/ws' });
+  void session.start();
+  await settle();
+  FakeWebSocket.all[0]!.serverClose();
+  for (let i = 0; i < MAX_RECONNECT_ATTEMPTS; i++) {
+    assert.equal(session.state, 'reconnecting');
+    mock.timers.tick(15_000);
+    const ws = FakeWebSocket.all.at(-1)!;
+    ws.serverOpen();
+    assert.equal(ws.sent[0]?.type, 'join');
+    ws.serverClose();
+  }
+  assert.equal(session.state, 'failed');
+  assert.equal(FakeWebSocket.all.length, 1 + MAX_RECONNECT_ATTEMPTS);
+});
+
+test('in the meeting, a dropped socket resumes our place with the token on a new PeerConnection; keys learn only who came and went', async () => {
+  mock.timers.enable({ apis: ['setTimeout'] });
+  const { calls, encryption } = fakeEncryption();
+  const media = fakeMedia();
+  const session = new CallSession({ meetingId: MEETING, name: 'Ada', media, url: 'ws://test/ws', encryption: async () => encryption });
+  const states: string[] = [];
+  session.events.on('state', (s) => states.push(s));
+  const presence: string[] = [];
+  session.events.on('presence', (p) => presence.push(`${p.type} ${p.participant.id}`));
+  const { ws, pc } = await joined(session);
+  pc.setState('connected');
+  session.setMuted('audio', true);
+
+  ws.serverClose();
+  assert.equal(session.state, 'reconnecting');
+  assert.equal(pc.connectionState, 'closed');
+  mock.timers.tick(600); // the first try after 0.5 s (± 20 %)
+  const ws2 = FakeWebSocket.all[1]!;
+  ws2.serverOpen();
+  assert.deepEqual(ws2.sent, [{ type: 'resume', meetingId: MEETING, participantId: 'me', token: TOKEN }]);
+
+  // Meanwhile Bob (p1) left and Cleo came; our hand is still up; the server knows we are muted.
+  ws2.serverSend(resumed([person('p2', 'Cleo')], { audioMuted: true, handRaisedAt: 42 }));
+  ws2.serverSend({ type: 'relay', from: 'p2', data: 'held hello' });
+  assert.equal(session.participantId, 'me');
+  assert.deepEqual([...session.participants.keys()], ['p2']);
+  assert.equal(session.handRaisedAt, 42);
+  assert.deepEqual(ws2.sentOfType('track-state'), []); // nothing the server doesn't know
+  assert.deepEqual(presence, ['left p1', 'joined p2']);
+  assert.deepEqual(calls, ['welcomed me [p1]', 'update false [p1:true]', 'update false [p2:true]', 'left p1', 'joined p2', 'relayed p2 held hello']);
+
+  ws2.serverSend(offer(['0', '1', '2'], []));
+  await settle();
+  const pc2 = FakePeerConnection.all.at(-1)!;
+  assert.notEqual(pc2, pc);
+  assert.equal(pc2.getTransceivers()[0]!.sender.track?.id, 'mic');
+  pc2.setState('connected');
+  assert.equal(session.state, 'connected');
+  assert.deepEqual(states, ['connecting', 'connected', 'reconnecting', 'connected']);
+
+  // The next drop resumes with the rotated token; a refusal (too late) ends the call.
+  ws2.serverClose();
+  mock.timers.tick(600);
+  const ws3 = FakeWebSocket.all[2]!;
+  ws3.serverOpen();
+  assert.equal(ws3.sent[0]?.token, 'next-resume-token-0123456789');
+  ws3.serverSend({ type: 'error', code: 'resume-failed', message: 'too late', inReplyTo: 'resume', recoverable: false });
+  assert.equal(session.state, 'failed');
+  assert.equal(session.error, 'resume-failed');
+  assert.equal(media.stopped, 1);
+  mock.timers.tick(RESUME_WINDOW_MS);
+  assert.equal(FakeWebSocket.all.length, 3);
+});
+
+test('a resume that gets nowhere for RESUME_WINDOW_MS gives up; Rejoin is a fresh join', async () => {
   mock.timers.enable({ apis: ['setTimeout'] });
   const session = new CallSession({ meetingId: MEETING, name: 'Ada', media: fakeMedia(), url: 'ws://test/ws' });
   const { ws, pc } = await joined(session);
   pc.setState('connected');
-  assert.equal(session.state, 'connected');
-
   ws.serverClose();
-  assert.equal(session.state, 'reconnecting');
-  assert.equal(session.reconnectAttempt, 1);
-  assert.equal(pc.connectionState, 'closed');
-  mock.timers.tick(1300);
-  assert.equal(FakeWebSocket.all.length, 2);
-  assert.equal(FakePeerConnection.all.length, 2);
-
-  // The second attempt works.
-  const ws2 = FakeWebSocket.all[1]!;
-  ws2.serverOpen();
-  ws2.serverSend(welcome('me2', []));
-  FakePeerConnection.all[1]!.setState('connected');
-  assert.equal(session.state, 'connected');
-  assert.equal(session.participantId, 'me2');
-  assert.equal(session.reconnectAttempt, 0);
-
-  // Now the server stays away: MAX_RECONNECT_ATTEMPTS tries, then failed.
-  ws2.serverClose();
-  for (let i = 0; i < MAX_RECONNECT_ATTEMPTS; i++) {
-    assert.equal(session.state, 'reconnecting');
-    mock.timers.tick(15_000);
-    FakeWebSocket.all.at(-1)!.serverClose();
+  for (let elapsed = 0; elapsed < RESUME_WINDOW_MS; elapsed += 1000) {
+    mock.timers.tick(1000);
+    FakeWebSocket.all.at(-1)!.serverClose(); // offline: every try fails at once
   }
   assert.equal(session.state, 'failed');
-  assert.equal(FakeWebSocket.all.length, 2 + MAX_RECONNECT_ATTEMPTS);
+  assert.equal(session.error, null);
+  assert.ok(FakeWebSocket.all.length > 6, `${FakeWebSocket.all.length} sockets`);
+  assert.ok(FakeWebSocket.all.slice(1).every((w) => w.sent.length === 0 || w.sent[0]?.type === 'resume'));
+
+  void session.start();
+  await settle();
+  const fresh = FakeWebSocket.all.at(-1)!;
+  fresh.serverOpen();
+  assert.equal(fresh.sent[0]?.type, 'join');
 });
 
 test('meeting-not-found is final: failed at once, with the code', async () => {
@@ -308,16 +400,47 @@ test('meeting-not-found is final: failed at once, with the code', async () => {
   assert.equal(media.stopped, 1);
 });
 
-test('a failing PeerConnection triggers a rejoin; invalid server messages are ignored', async () => {
+test('a PeerConnection that fails while the socket works is replaced through restart-ice; invalid server messages are ignored', async () => {
   mock.timers.enable({ apis: ['setTimeout'] });
   const session = new CallSession({ meetingId: MEETING, name: 'Ada', media: fakeMedia(), url: 'ws://test/ws' });
   const { ws, pc } = await joined(session);
+  ws.serverSend(offer(['0', '1', '2'], []));
+  await settle();
   pc.setState('connected');
   ws.dispatchEvent(new MessageEvent('message', { data: '{"type":"offer","sdp":""}' }));
   ws.dispatchEvent(new MessageEvent('message', { data: 'not json' }));
   assert.equal(session.state, 'connected');
+
   pc.setState('failed');
   assert.equal(session.state, 'reconnecting');
+  assert.deepEqual(ws.sentOfType('restart-ice'), [{ type: 'restart-ice' }]);
+  // An offer of the old connection, still on its way, is not answered.
+  ws.serverSend(offer(['0', '1', '2', '3'], []));
+  await settle();
+  assert.equal(ws.sentOfType('answer').length, 1);
+
+  ws.serverSend({ type: 'restart-ice' });
+  assert.equal(pc.connectionState, 'closed');
+  ws.serverSend(offer(['0', '1', '2'], []));
+  await settle();
+  const pc2 = FakePeerConnection.all.at(-1)!;
+  assert.notEqual(pc2, pc);
+  assert.deepEqual(pc2.log, ['srd-start mids:0,1,2', 'srd-end mids:0,1,2', 'sld']);
+  assert.equal(pc2.getTransceivers()[1]!.sender.track?.id, 'cam');
+  pc2.setState('connected');
+  assert.equal(session.state, 'connected');
+
+  // Disconnected for a while: restart-ice again; no answer to it (a socket that only looks open):
+  // then the socket is renewed too, and our place resumed.
+  pc2.setState('disconnected');
+  mock.timers.tick(DISCONNECTED_GRACE_MS);
+  assert.equal(ws.sentOfType('restart-ice').length, 2);
+  mock.timers.tick(MEDIA_RESTART_TIMEOUT_MS);
+  assert.equal(ws.readyState, FakeWebSocket.CLOSED);
+  mock.timers.tick(1000); // the first resume try
+  assert.equal(FakeWebSocket.all.length, 2);
+  FakeWebSocket.all[1]!.serverOpen();
+  assert.equal(FakeWebSocket.all[1]!.sent[0]?.type, 'resume');
 });
 
 test('a host joins with the secret from the link; welcome brings title and role; roles change', async () => {
@@ -358,18 +481,7 @@ test('a join refused for too many attempts is final, not retried', async () => {
 });
 
 test('with encryption: the join says so, relays go both ways, the meeting\'s events reach the key exchange, chat is kept', async () => {
-  const calls: string[] = [];
-  const events = new Emitter<KeyExchangeEvents>();
-  const encryption = {
-    events,
-    welcomed: (id: string, others: ParticipantInfo[]) => calls.push(`welcomed ${id} [${others.map((p) => p.id).join()}]`),
-    joined: (id: string) => calls.push(`joined ${id}`),
-    left: (id: string) => calls.push(`left ${id}`),
-    relayed: (from: string, data: string) => calls.push(`relayed ${from} ${data}`),
-    update: (allow: boolean, ps: Iterable<ParticipantInfo>) => calls.push(`update ${allow} [${[...ps].map((p) => `${p.id}:${p.e2ee}`).join()}]`),
-    send: async () => true,
-    close: () => undefined,
-  };
+  const { calls, events, encryption } = fakeEncryption();
   let relay: Relay | undefined;
   const session = new CallSession({
     meetingId: MEETING,
@@ -378,7 +490,7 @@ test('with encryption: the join says so, relays go both ways, the meeting\'s eve
     url: 'ws://test/ws',
     encryption: async (r) => {
       relay = r;
-      return encryption as unknown as MeetingEncryption;
+      return encryption;
     },
   });
   const { ws } = await joined(session);
@@ -545,17 +657,17 @@ test('screen sharing: our share goes on the screen m-line and is announced; othe
   ws.serverSend({ type: 'participant-left', participantId: 'p1' });
   assert.deepEqual(session.screenShares.ids(), []);
 
-  // Still sharing after a lost connection: the new participant tells the server again.
-  await session.startScreenShare();
+  // Sharing again while the connection was down: after the resume, the server learns of it.
   mock.timers.enable({ apis: ['setTimeout'] });
   ws.serverClose();
+  await session.startScreenShare();
   mock.timers.tick(1300);
   const ws2 = FakeWebSocket.all.at(-1)!;
   assert.notEqual(ws2, ws);
   ws2.serverOpen();
-  ws2.serverSend(welcome('me2', []));
+  ws2.serverSend(resumed([]));
   assert.deepEqual(ws2.sentOfType('screen-share'), [{ type: 'screen-share', active: true }]);
-  assert.deepEqual(session.screenShares.ids(), ['me2']);
+  assert.deepEqual(session.screenShares.ids(), ['me']);
 
   // Leaving ends a share.
   session.leave();

@@ -1,8 +1,11 @@
 /**
  * A participant's time in one meeting: join, stay connected, leave. Owns one "attempt" at a time
- * (a WebSocket plus an RTCPeerConnection); when the socket closes unexpectedly or the
- * PeerConnection fails, the whole attempt is thrown away and the join is retried from scratch with
- * back-off, up to MAX_RECONNECT_ATTEMPTS, then the session is `failed`.
+ * (a WebSocket plus an RTCPeerConnection). Once we are in the meeting, a socket that closes
+ * unexpectedly is replaced by a new attempt that `resume`s our place with the resume token (kept in
+ * memory only), with back-off, for up to RESUME_WINDOW_MS; the server keeps us in the meeting
+ * meanwhile, so the others see no leave, and our end-to-end keys stay valid. A PeerConnection that
+ * fails while the socket works is replaced through `restart-ice`. A first join that fails is retried
+ * from scratch, up to MAX_RECONNECT_ATTEMPTS. Refused or out of time, the session is `failed`.
  *
  * States: connecting -> (lobby ->) connected <-> reconnecting -> failed; any -> left; any -> removed
  * (denied, kicked, banned, meeting ended: final, never retried).
@@ -15,10 +18,12 @@ import {
   type MeetingState,
   type MessageOf,
   type ParticipantInfo,
+  type PauseReason,
   type RemoteTrack,
   type Role,
   type ServerMessage,
   type InviteInfo,
+  type TileView,
 } from '../../protocol/messages.js';
 import type { ChatPayload, ReactionEmoji } from '../../protocol/e2ee.js';
 import type { Relay } from '../e2ee/key-exchange.js';
@@ -32,8 +37,11 @@ import {
   CONNECT_TIMEOUT_MS,
   DISCONNECTED_GRACE_MS,
   MAX_RECONNECT_ATTEMPTS,
+  MEDIA_RESTART_TIMEOUT_MS,
+  RESUME_WINDOW_MS,
   isFinalError,
   reconnectDelayMs,
+  resumeDelayMs,
 } from './reconnect.js';
 import type { ParticipantMedia } from './remote-media.js';
 import { ScreenShares } from './screen-shares.js';
@@ -89,6 +97,8 @@ export interface SessionEvents extends Record<string, unknown> {
   presence: { type: 'joined' | 'left'; participant: ParticipantInfo };
   /** `screenShares` changed: a share (ours included) started or stopped. */
   screens: void;
+  /** `videoPauses` or `audioOnly` changed: what the SFU holds back from us. */
+  forwarding: void;
 }
 
 export interface Reaction {
@@ -151,6 +161,8 @@ class Attempt {
   disconnectTimer: ReturnType<typeof setTimeout> | undefined;
   sentMuted: Record<MediaKind, boolean> = { audio: false, video: false };
   sentScreen = false;
+  /** We sent `restart-ice`: until the server's `restart-ice`, offers and candidates are the old connection's. */
+  restartingMedia = false;
 
   dispose(): void {
     clearTimeout(this.connectTimer);
@@ -199,9 +211,19 @@ export class CallSession {
   /** Who shares a screen (we too, under our id), oldest first. */
   readonly screenShares = new ScreenShares();
   readonly screen: SessionScreen;
+  /** Remote videos the SFU doesn't send us now, by `participantId/source`, with the reason. */
+  videoPauses = new Map<string, PauseReason>();
+  /** Our downlink is too slow for any video: the SFU sends audio only. */
+  audioOnly = false;
+  /** What we show (sent again after a reconnect). */
+  private view: MessageOf<ClientMessage, 'view'> | null = null;
 
   private attempt: Attempt | null = null;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  /** From `welcome` / `resumed`: lets a new socket take our place back. Memory only. */
+  private resumeToken: string | null = null;
+  /** Running while the call is interrupted: when it fires, we stop trying to resume. */
+  private outageTimer: ReturnType<typeof setTimeout> | undefined;
   private starting = false;
   private readonly unsubscribeMedia: () => void;
   private readonly unsubscribeScreen: () => void;
@@ -257,6 +279,7 @@ export class CallSession {
     this.error = null;
     this.errorMessage = null;
     this.participantId = null;
+    this.resumeToken = null;
     this.everConnected = false;
     this.setState('connecting');
     try {
@@ -332,6 +355,12 @@ export class CallSession {
   }
 
   /** Raise or lower our hand; the server's answer (`hand`) updates `handRaisedAt`. */
+  /** The remote videos we show and their sizes; the SFU sends only those, at a layer that fits. */
+  reportView(tiles: TileView[], pinned: string | null): void {
+    this.view = { type: 'view', tiles, pinned };
+    if (this.attempt?.welcomed) this.attempt.signaling.send(this.view);
+  }
+
   raiseHand(raised: boolean): void {
     this.send({ type: 'raise-hand', raised });
   }
@@ -371,28 +400,14 @@ export class CallSession {
     const current = () => this.attempt === attempt;
     const media = this.opts.media;
 
-    attempt.peer = new MediaPeer(
-      { track: (slot) => (slot === 'screen' ? this.screen.track : media.track(slot)) },
-      {
-      answer: (sdp) => attempt.signaling.send({ type: 'answer', sdp }),
-      candidate: (candidate) => attempt.signaling.send({ type: 'ice', candidate }),
-      connectionState: (s) => current() && this.onPeerState(attempt, s),
-      remoteMedia: (m) => {
-        if (!current()) return;
-        this.remoteMedia = m;
-        this.events.emit('media', undefined);
-      },
-      failed: (err) => {
-        if (!current()) return;
-        console.warn('confab: could not apply the offer', err);
-        this.lost('offer failed');
-      },
-      },
-      this.encryption,
-    );
+    attempt.peer = this.newPeer(attempt);
     attempt.signaling = new SignalingChannel(this.opts.url ?? signalingUrl(), {
       open: () => {
         if (!current()) return;
+        if (this.resumeToken !== null && this.participantId !== null) {
+          attempt.signaling.send({ type: 'resume', meetingId: this.opts.meetingId, participantId: this.participantId, token: this.resumeToken });
+          return;
+        }
         attempt.sentMuted = { audio: media.isMuted('audio'), video: media.isMuted('video') };
         attempt.signaling.send({
           type: 'join',
@@ -415,6 +430,33 @@ export class CallSession {
     }, CONNECT_TIMEOUT_MS);
   }
 
+  /** A PeerConnection whose events count while it is the current attempt's. */
+  private newPeer(attempt: Attempt): MediaPeer {
+    const current = () => this.attempt === attempt && attempt.peer === peer;
+    const media = this.opts.media;
+    const peer: MediaPeer = new MediaPeer(
+      { track: (slot) => (slot === 'screen' ? this.screen.track : media.track(slot)) },
+      {
+        answer: (sdp) => attempt.signaling.send({ type: 'answer', sdp }),
+        candidate: (candidate) => attempt.signaling.send({ type: 'ice', candidate }),
+        connectionState: (s) => current() && this.onPeerState(attempt, s),
+        remoteMedia: (m) => {
+          if (!current()) return;
+          this.remoteMedia = m;
+          this.events.emit('media', undefined);
+        },
+        failed: (err) => {
+          if (!current()) return;
+          console.warn('confab: could not apply the offer', err);
+          this.lost('offer failed');
+        },
+      },
+      // The same transforms and keys on every PeerConnection: a new one encrypts like the old.
+      this.encryption,
+    );
+    return peer;
+  }
+
   private onMessage(attempt: Attempt, m: ServerMessage): void {
     switch (m.type) {
       case 'lobby-wait':
@@ -431,27 +473,35 @@ export class CallSession {
             if (this.attempt === attempt && this.state !== 'connected') this.lost('connect timeout');
           }, CONNECT_TIMEOUT_MS);
         }
-        this.participantId = m.participantId;
         this.handRaisedAt = null; // a new participant id: the server starts us with the hand down
-        this.title = m.title;
-        this.role = m.role;
-        this.meetingState = m.state;
-        this.events.emit('meetingState', undefined);
-        this.participants.clear();
-        for (const p of m.participants) this.participants.set(p.id, p);
-        this.screenShares.clear();
-        for (const p of m.participants) this.screenShares.set(p.id, p.screenSharing);
-        // Still sharing after a reconnect: syncLocalMedia tells the server again.
-        this.screenShares.set(m.participantId, this.screen.track !== null);
-        this.events.emit('screens', undefined);
         this.encryption?.welcomed(m.participantId, m.participants);
-        this.updateEncryption();
-        attempt.welcomed = true;
-        this.events.emit('meeting', undefined);
-        this.events.emit('participants', undefined);
-        this.syncLocalMedia();
-        this.maybeConnected(attempt);
+        this.entered(attempt, m);
         return;
+      case 'resumed': {
+        // Our place as the server kept it; syncLocalMedia then tells it what changed here meanwhile.
+        attempt.sentMuted = { audio: m.self.audioMuted, video: m.self.videoMuted };
+        attempt.sentScreen = m.self.screenSharing;
+        this.handRaisedAt = m.self.handRaisedAt ?? null;
+        if (this.knocks.size > 0) {
+          this.knocks.clear(); // a moderator gets the lobby's current knocks again
+          this.events.emit('knocks', undefined);
+        }
+        const before = new Map(this.participants);
+        this.entered(attempt, m);
+        // Same meeting, same keys: the key exchange only learns who came or went meanwhile (their
+        // relays, held by the server, follow this message).
+        for (const [id, p] of before) {
+          if (this.participants.has(id)) continue;
+          this.encryption?.left(id);
+          this.events.emit('presence', { type: 'left', participant: p });
+        }
+        for (const [id, p] of this.participants) {
+          if (before.has(id)) continue;
+          this.encryption?.joined(id);
+          this.events.emit('presence', { type: 'joined', participant: p });
+        }
+        return;
+      }
       case 'participant-joined':
         this.participants.set(m.participant.id, m.participant);
         this.encryption?.joined(m.participant.id);
@@ -486,14 +536,30 @@ export class CallSession {
       case 'hand':
         this.onHand(m.participantId, m.raisedAt);
         return;
+      case 'publish-layers':
+        attempt.peer.setCameraLayers(m.active);
+        return;
+      case 'forwarding':
+        this.videoPauses = new Map(m.paused.map((p) => [`${p.participantId}/${p.source}`, p.reason]));
+        this.audioOnly = m.audioOnly;
+        this.events.emit('forwarding', undefined);
+        return;
       case 'relay':
         this.encryption?.relayed(m.from, m.data);
         return;
       case 'offer':
-        attempt.peer.handleOffer(m);
+        if (!attempt.restartingMedia) attempt.peer.handleOffer(m);
         return;
       case 'ice':
-        attempt.peer.addRemoteCandidate(m.candidate);
+        if (!attempt.restartingMedia) attempt.peer.addRemoteCandidate(m.candidate);
+        return;
+      case 'restart-ice':
+        // The server replaced our media connection: answer its next offer on a new PeerConnection.
+        attempt.restartingMedia = false;
+        attempt.peer.close();
+        attempt.peer = this.newPeer(attempt);
+        this.clearRemoteMedia();
+        if (this.view) attempt.signaling.send(this.view); // the new transport starts without it
         return;
       case 'track-state': {
         const p = this.participants.get(m.participantId);
@@ -578,6 +644,30 @@ export class CallSession {
     }
   }
 
+  /** `welcome` or `resumed`: who we are and who is here now. */
+  private entered(attempt: Attempt, m: MessageOf<ServerMessage, 'welcome' | 'resumed'>): void {
+    this.participantId = m.participantId;
+    this.resumeToken = m.resumeToken;
+    this.title = m.title;
+    this.role = m.role;
+    this.meetingState = m.state;
+    this.events.emit('meetingState', undefined);
+    this.participants.clear();
+    for (const p of m.participants) this.participants.set(p.id, p);
+    this.screenShares.clear();
+    for (const p of m.participants) this.screenShares.set(p.id, p.screenSharing);
+    // Still sharing after a rejoin or a resume: syncLocalMedia tells the server, if it doesn't know.
+    this.screenShares.set(m.participantId, this.screen.track !== null);
+    this.events.emit('screens', undefined);
+    this.updateEncryption();
+    attempt.welcomed = true;
+    if (this.view) attempt.signaling.send(this.view);
+    this.events.emit('meeting', undefined);
+    this.events.emit('participants', undefined);
+    this.syncLocalMedia();
+    this.maybeConnected(attempt);
+  }
+
   private onHand(participantId: string, raisedAt: number | null): void {
     if (participantId === this.participantId) {
       this.handRaisedAt = raisedAt;
@@ -596,15 +686,51 @@ export class CallSession {
       attempt.pcConnected = true;
       this.maybeConnected(attempt);
     } else if (s === 'disconnected') {
-      attempt.disconnectTimer = setTimeout(() => this.attempt === attempt && this.lost('media disconnected'), DISCONNECTED_GRACE_MS);
+      attempt.disconnectTimer = setTimeout(() => this.attempt === attempt && this.restartMedia(attempt, 'media disconnected'), DISCONNECTED_GRACE_MS);
     } else if (s === 'failed') {
-      this.lost('media failed');
+      this.restartMedia(attempt, 'media failed');
     }
+  }
+
+  /**
+   * Our PeerConnection broke (e.g. the network changed) while the socket may still work: ask the
+   * server for a new media connection. Before we are in the meeting, or with the socket gone, the
+   * whole attempt is lost instead.
+   */
+  private restartMedia(attempt: Attempt, reason: string): void {
+    if (!attempt.welcomed || !attempt.signaling.isOpen) return this.lost(reason);
+    if (attempt.restartingMedia) return;
+    console.info(`confab: restarting media (${reason})`);
+    attempt.restartingMedia = true;
+    attempt.pcConnected = false;
+    attempt.signaling.send({ type: 'restart-ice' });
+    this.interrupted();
+    // A socket can look open long after its network is gone: then it never answers, and the
+    // whole attempt is renewed (a resume).
+    clearTimeout(attempt.connectTimer);
+    attempt.connectTimer = setTimeout(() => {
+      if (this.attempt === attempt && this.state !== 'connected') this.lost('media restart timeout');
+    }, MEDIA_RESTART_TIMEOUT_MS);
+  }
+
+  /** The call is interrupted: say "Reconnecting…", and from the first time on, give it RESUME_WINDOW_MS. */
+  private interrupted(): void {
+    this.outageTimer ??= setTimeout(() => {
+      this.send({ type: 'leave' }); // we give up: the others need not wait for the grace period
+      this.end('failed');
+    }, RESUME_WINDOW_MS);
+    this.setState('reconnecting');
+  }
+
+  private endOutage(): void {
+    clearTimeout(this.outageTimer);
+    this.outageTimer = undefined;
   }
 
   private maybeConnected(attempt: Attempt): void {
     if (!attempt.welcomed || !attempt.pcConnected || this.state === 'connected') return;
     clearTimeout(attempt.connectTimer);
+    this.endOutage();
     this.reconnectAttempt = 0;
     this.error = null;
     this.everConnected = true;
@@ -612,24 +738,29 @@ export class CallSession {
     this.syncLocalMedia();
   }
 
-  /** The attempt broke: retry with back-off, or give up. */
+  /**
+   * The attempt broke: with back-off, resume our place in the meeting (until the outage timer gives
+   * up), or, when we had none yet, retry the join (up to MAX_RECONNECT_ATTEMPTS).
+   */
   private lost(reason: string): void {
     if (this.state === 'left' || this.state === 'failed' || this.state === 'removed') return;
     console.info(`confab: connection lost (${reason})`);
     this.dropAttempt();
-    if (this.reconnectAttempt >= MAX_RECONNECT_ATTEMPTS) {
-      this.end('failed');
-      return;
-    }
+    const resuming = this.resumeToken !== null;
+    if (!resuming && this.reconnectAttempt >= MAX_RECONNECT_ATTEMPTS) return this.end('failed');
     this.reconnectAttempt += 1;
-    this.setState('reconnecting');
+    if (resuming) this.interrupted();
+    else this.setState('reconnecting');
+    const delay = resuming ? resumeDelayMs(this.reconnectAttempt) : reconnectDelayMs(this.reconnectAttempt);
     this.retryTimer = setTimeout(() => {
       if (this.state === 'reconnecting') this.connect();
-    }, reconnectDelayMs(this.reconnectAttempt));
+    }, delay);
   }
 
   private end(state: 'failed' | 'left' | 'removed'): void {
     clearTimeout(this.retryTimer);
+    this.endOutage();
+    this.resumeToken = null;
     this.dropAttempt();
     this.participants.clear();
     this.knocks.clear();
@@ -646,10 +777,13 @@ export class CallSession {
   private dropAttempt(): void {
     this.attempt?.dispose();
     this.attempt = null;
-    if (this.remoteMedia.size > 0) {
-      this.remoteMedia = new Map();
-      this.events.emit('media', undefined);
-    }
+    this.clearRemoteMedia();
+  }
+
+  private clearRemoteMedia(): void {
+    if (this.remoteMedia.size === 0) return;
+    this.remoteMedia = new Map();
+    this.events.emit('media', undefined);
   }
 
   /**

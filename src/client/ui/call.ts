@@ -34,6 +34,7 @@ import { e2eeIndicator, e2eeWarning } from './security-indicator.js';
 import { securityPanel } from './security-panel.js';
 import { screenStage } from './screen-stage.js';
 import { showToast } from './toast.js';
+import { viewReporter } from './view-reporter.js';
 
 const GRID_GAP = 8;
 
@@ -45,6 +46,8 @@ export function callView(session: CallSession, media: LocalMedia, onLeave: () =>
   translateAttr(stage, 'aria-label', 'call.tiles');
   const banner = h('div', { id: 'status', class: 'banner', role: 'status', 'aria-live': 'polite', hidden: true });
   const alone = h('p', { id: 'alone-hint', class: 'alone-hint', hidden: true });
+  const audioOnly = h('p', { id: 'audio-only', class: 'alone-hint', role: 'status', hidden: true });
+  translate(audioOnly, 'call.audioOnly');
   translate(alone, 'call.alone');
   const count = h('span', { id: 'participant-count', class: 'participant-count' });
   // The title is typed by the meeting's host: text only, never markup.
@@ -231,6 +234,7 @@ export function callView(session: CallSession, media: LocalMedia, onLeave: () =>
   let pinned: string | null = null;
   let featured: string | null = null;
   const speaker = new ActiveSpeaker();
+  const viewing = viewReporter(stage, () => pinned, (shown, pin) => session.reportView(shown, pin));
   const setView = (next: ViewMode) => {
     view = next;
     setPressed(viewToggle, view === 'speaker');
@@ -255,6 +259,7 @@ export function callView(session: CallSession, media: LocalMedia, onLeave: () =>
     stage.classList.toggle('stage--speaker', tileMode() === 'speaker' && strip.childElementCount > 0);
     stage.classList.toggle('stage--screen', screens.visible);
     layout();
+    viewing.refresh();
   };
   const updateScreens = () => {
     setPressed(screenToggle, session.screen.track !== null);
@@ -317,8 +322,17 @@ export function callView(session: CallSession, media: LocalMedia, onLeave: () =>
     arrange();
   };
 
+  const updateForwarding = () => {
+    for (const [id, tile] of tiles) {
+      const reason = session.videoPauses.get(`${id}/camera`);
+      tile.setVideoPaused(reason === 'last-n' || reason === 'bandwidth' ? reason : null);
+    }
+    audioOnly.hidden = !session.audioOnly;
+  };
+
   const updateMedia = () => {
     for (const [id, tile] of tiles) tile.setVideoTrack(session.remoteMedia.get(id)?.video ?? null);
+    updateForwarding();
     for (const [id, m] of session.remoteMedia) audio.set(id, m.audio);
     audio.retain(new Set(session.remoteMedia.keys()));
   };
@@ -330,7 +344,8 @@ export function callView(session: CallSession, media: LocalMedia, onLeave: () =>
     banner.classList.toggle('banner--warning', state === 'reconnecting');
     if (state === 'connecting') translate(banner, 'state.connecting');
     else if (state === 'reconnecting') {
-      translate(banner, session.everConnected ? 'state.reconnecting' : 'state.retrying', { attempt: session.reconnectAttempt, max: MAX_RECONNECT_ATTEMPTS });
+      if (session.everConnected) translate(banner, 'state.reconnecting');
+      else translate(banner, 'state.retrying', { attempt: session.reconnectAttempt, max: MAX_RECONNECT_ATTEMPTS });
       if (session.error) banner.append(' ', translate(h('span'), errorMessageKey(session.error), { code: session.error }));
     } else if (state === 'connected') translate(banner, 'state.connected');
     updateSelf();
@@ -361,6 +376,7 @@ export function callView(session: CallSession, media: LocalMedia, onLeave: () =>
     session.events.on('participants', updateParticipants),
     session.events.on('meeting', updateMeeting),
     session.events.on('media', updateMedia),
+    session.events.on('forwarding', updateForwarding),
     ...(['screens', 'media', 'participants'] as const).map((ev) => session.events.on(ev, updateScreens)),
     media.onChange(updateSelf),
     session.events.on('meetingState', updateMeetingState),
@@ -397,6 +413,7 @@ export function callView(session: CallSession, media: LocalMedia, onLeave: () =>
     ),
     banner,
     warning.el,
+    audioOnly,
     alone,
     h('div', { class: 'call-body' }, stage, panel.el, chat.el, security.el),
     knocks.el,
@@ -415,6 +432,7 @@ export function callView(session: CallSession, media: LocalMedia, onLeave: () =>
       warning.dispose();
       knocks.dispose();
       resize.disconnect();
+      viewing.dispose();
       screens.dispose();
       audio.clear();
       self.remove();

@@ -54,6 +54,13 @@ export function participantsPanel(session: CallSession, onClose: () => void): { 
   allowUnencrypted.input.setAttribute('aria-describedby', 'allow-unencrypted-hint');
   allowUnencrypted.input.addEventListener('change', () => session.send({ type: 'set-allow-unencrypted', allowed: allowUnencrypted.input.checked }));
   const allowUnencryptedHint = translate(h('p', { id: 'allow-unencrypted-hint', class: 'hint check-hint' }), 'panel.allowUnencrypted.hint');
+  // Last-N: how many others' videos each person receives (the SFU picks speakers, pins and screens).
+  const lastN = h('input', { id: 'last-n', type: 'number', min: '1', max: '100', class: 'input input--narrow', 'aria-describedby': 'last-n-hint' });
+  lastN.addEventListener('change', () => {
+    const n = Number(lastN.value);
+    if (Number.isInteger(n) && n >= 1 && n <= 100) session.send({ type: 'set-last-n', lastN: n });
+  });
+  const lastNHint = translate(h('p', { id: 'last-n-hint', class: 'hint check-hint' }), 'panel.lastN.hint');
   const muteAllLock = checkRow('mute-all-lock', 'panel.muteAllLock');
   const muteAll = translate(h('button', { type: 'button', id: 'mute-all', class: 'button button--secondary' }), 'panel.muteAll');
   muteAll.addEventListener('click', () => session.send({ type: 'mute-all', kind: 'audio', lockUnmute: muteAllLock.input.checked }));
@@ -132,6 +139,7 @@ export function participantsPanel(session: CallSession, onClose: () => void): { 
     lock.row,
     lobby.row,
     h('div', { class: 'panel-group' }, allowUnencrypted.row, allowUnencryptedHint),
+    h('div', { class: 'panel-group' }, translate(h('label', { for: 'last-n', class: 'label' }), 'panel.lastN'), lastN, lastNHint),
     h('div', { class: 'panel-group' }, muteAll, muteAllLock.row),
     h(
       'div',
@@ -263,6 +271,7 @@ export function participantsPanel(session: CallSession, onClose: () => void): { 
       lock.input.checked = state.locked;
       lobby.input.checked = state.lobbyEnabled;
       allowUnencrypted.input.checked = state.allowUnencrypted;
+      if (document.activeElement !== lastN) lastN.value = String(state.lastN);
       removePassword.disabled = !state.passwordProtected;
       translate(passwordStatus, state.passwordProtected ? 'panel.password.on' : 'panel.password.off');
     }

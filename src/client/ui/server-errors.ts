@@ -10,6 +10,8 @@ const KEYS: Record<ErrorCode, MessageKey> = {
   'password-required': 'error.passwordRequired',
   'e2ee-required': 'error.e2eeRequired',
   'media-failed': 'error.mediaFailed',
+  // Our place in the meeting is gone (too long away): the end screen offers a new join.
+  'resume-failed': 'state.disconnected.body',
   // Final (recoverable: false) only when joining was refused after too many failed attempts.
   'rate-limited': 'error.rateLimited',
   forbidden: 'error.forbidden',
@@ -28,5 +30,6 @@ export function errorMessageKey(code: ErrorCode): MessageKey {
 
 /** The heading of the end screen after a final error. */
 export function errorTitleKey(code: ErrorCode | null): MessageKey {
-  return code === 'meeting-not-found' ? 'error.meetingNotFound.title' : 'state.failed.title';
+  if (code === 'meeting-not-found') return 'error.meetingNotFound.title';
+  return code === 'resume-failed' ? 'state.disconnected.title' : 'state.failed.title';
 }

@@ -6,7 +6,7 @@
  * participants (`.tile-quality[data-quality]`), and `data-speaking="true"` on the active speaker.
  */
 import type { ReactionEmoji } from '../../protocol/e2ee.js';
-import type { Role } from '../../protocol/messages.js';
+import type { PauseReason, Role } from '../../protocol/messages.js';
 import { h, setPressed } from '../dom.js';
 import { icon } from '../icons.js';
 import { translate, translateAttr, type MessageKey } from '../i18n/index.js';
@@ -15,6 +15,13 @@ import { REACTION_KEYS } from './reaction-picker.js';
 
 /** How long a reaction stays on the tile (the CSS animation matches it). */
 export const REACTION_MS = 4000;
+
+/** Off-screen tiles are not seen, so only these two are ever shown. */
+export type VideoPauseReason = Exclude<PauseReason, 'off-screen'>;
+const PAUSE_KEYS: Record<VideoPauseReason, MessageKey> = {
+  'last-n': 'tile.paused.lastN',
+  bandwidth: 'tile.paused.bandwidth',
+};
 
 const QUALITY_KEYS: Record<ConnectionQuality, MessageKey> = {
   good: 'tile.quality.good',
@@ -38,6 +45,9 @@ export class Tile {
   private role: Role | null = null;
   private videoTrack: MediaStreamTrack | null = null;
   private videoMuted = false;
+  /** Why the SFU holds this video back from us (last-N, our slow downlink), or null. */
+  private videoPaused: VideoPauseReason | null = null;
+  private readonly pausedNote: HTMLElement;
   private name = '';
 
   constructor(participantId: string, readonly local: boolean) {
@@ -56,6 +66,7 @@ export class Tile {
     this.quality = h('span', { class: 'tile-quality', role: 'img', hidden: true }, h('span'), h('span'), h('span'));
     this.pin = h('button', { type: 'button', class: 'tile-pin', 'aria-pressed': 'false' }, icon('pin', 'icon icon--small'));
     this.reaction = h('span', { class: 'tile-reaction', role: 'img', hidden: true });
+    this.pausedNote = h('span', { class: 'tile-paused', hidden: true });
     this.el = h(
       'figure',
       { class: 'tile tile--no-video', 'data-participant-id': participantId, ...(local ? { 'data-local': 'true' } : {}) },
@@ -64,6 +75,7 @@ export class Tile {
       this.hand,
       this.pin,
       this.reaction,
+      this.pausedNote,
       h('figcaption', { class: 'tile-caption' }, this.micOff, this.label, this.badge, this.quality),
     );
   }
@@ -154,8 +166,18 @@ export class Tile {
     this.refresh();
   }
 
+  /** The SFU stopped sending this video (or started again: null); the tile says why. */
+  setVideoPaused(reason: VideoPauseReason | null): void {
+    if (reason === this.videoPaused) return;
+    this.videoPaused = reason;
+    this.pausedNote.hidden = reason === null;
+    if (reason) translate(this.pausedNote, PAUSE_KEYS[reason]);
+    this.refresh();
+  }
+
   private refresh(): void {
-    this.el.classList.toggle('tile--no-video', this.videoMuted || !this.videoTrack);
+    this.el.classList.toggle('tile--no-video', this.videoMuted || !this.videoTrack || this.videoPaused !== null);
+    this.pausedNote.hidden = this.videoPaused === null || this.videoMuted;
   }
 
   remove(): void {

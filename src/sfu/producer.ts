@@ -45,13 +45,14 @@ export class ProducerLayer {
   constructor(simulcastIndex: number | undefined) {
     this.nack = simulcastIndex === undefined ? undefined : new NackGenerator();
     const top = LAYER_COUNT - 1;
-    this.nominalBps = LAYER_MAX_BITRATE[simulcastIndex ?? top]!;
+    this.nominalBps = LAYER_MAX_BITRATE[simulcastIndex ?? top]! / 2;
     this.nominalHeight = TYPICAL_FULL_HEIGHT / LAYER_SCALE_DOWN[simulcastIndex ?? top]!;
   }
 
   /**
    * Cost of forwarding this layer, for the allocator: what it measured, or before that (or while
-   * nobody wanted it, so dynacast paused it) the most the publisher gives it.
+   * nobody wanted it, so dynacast paused it) half the most the publisher gives it: a camera rarely
+   * uses its cap, and a cost too high would keep the layer from ever being tried.
    */
   get cost(): number {
     return this.bitrate > 0 ? this.bitrate : this.nominalBps;

@@ -2,7 +2,9 @@
  * Congestion feedback works: with the SFU's transport-wide feedback, Chrome's bandwidth estimate
  * and its actual video send rate climb above 1 Mbit/s within 20 s on loopback. (With werift's own
  * broken feedback Chrome stays near its 300 kbit/s start value.) The camera is a noise clip: the
- * default fake camera compresses to a few hundred kbit/s whatever the estimate.
+ * default fake camera compresses to a few hundred kbit/s whatever the estimate. The receiver shows
+ * the sender large, so the SFU wants the full simulcast layer (dynacast would otherwise pause it,
+ * and the quarter and half layers together stay under 1 Mbit/s).
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -22,9 +24,10 @@ test("the publisher's estimate and video bitrate climb above 1 Mbit/s within 20 
   await sender.join();
   // The clock starts when the publisher is connected: it sends to the SFU from then on.
   const start = Date.now();
-  const receiver = await Participant.open(fx.browser, url, 'Receiver');
+  const receiver = await Participant.open(fx.browser, url, 'Receiver', { context: { viewport: { width: 1400, height: 950 } } });
   await receiver.join();
   const senderId = await sender.participantId();
+  await receiver.page.click(`[data-participant-id="${senderId}"] .tile-pin`);
   await receiver.expectMediaFlowing([senderId], 5);
 
   const read = (): Promise<SendStats> =>

@@ -2,7 +2,12 @@
  * `npm run bench`: server CPU time per forwarded RTP packet and forwarded packets per second,
  * for a 3-browser and a 5-browser meeting on loopback, and the time each browser spends encrypting
  * and decrypting a frame for end-to-end encryption. Browsers are real (Debian's Chromium with
- * fake devices); the server is the real one, measured from outside through /proc and /metrics.
+ * fake devices); the server is the real one, measured from outside through /proc and /metrics (which
+ * has its media worker processes' CPU time).
+ * Then the same synthetic workload against Confab and Janus side by side (bench/janus/), join to
+ * first remote frame with real browsers (bench/first-frame.ts), and the big room: synthetic
+ * participants with last-N 9 (bench/big-room.ts, BENCH_BIG_ROOM participants, default 50).
+ * `npm run bench -- --janus-only` runs only the Janus part.
  */
 import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
@@ -11,6 +16,10 @@ import { noiseVideo } from '../tests/helpers/fake-media.js';
 import { Participant } from '../tests/helpers/meeting-page.js';
 import { startServer, type RunningServer } from '../tests/helpers/server.js';
 import type { FrameStats } from '../src/client/e2ee/worker-protocol.js';
+import { runJanusBench } from './janus/compare.js';
+import { formatJanusBench } from './janus/report.js';
+import { measureFirstFrame } from './first-frame.js';
+import { measureBigRoom } from './big-room.js';
 
 const WINDOW_MS = Number(process.env.BENCH_WINDOW_MS ?? 10_000);
 const SIZES = (process.env.BENCH_SIZES ?? '3,5').split(',').map(Number);
@@ -23,14 +32,16 @@ function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
 }
 
-async function packetCounters(server: RunningServer): Promise<{ forwarded: number; received: number }> {
+/** Packet counters, and the media worker processes' CPU time (the server's children: /proc's stat of the server leaves them out). */
+async function packetCounters(server: RunningServer): Promise<{ forwarded: number; received: number; workerCpu: number }> {
   const text = await (await fetch(`${server.url}/metrics`)).text();
   const read = (name: string) => {
     const m = new RegExp(`^${name} (\\d+)`, 'm').exec(text);
     if (!m) throw new Error(`no ${name} metric`);
     return Number(m[1]);
   };
-  return { forwarded: read('confab_rtp_forwarded_packets_total'), received: read('confab_rtp_received_packets_total') };
+  const workerCpu = [...text.matchAll(/^confab_media_worker_cpu_seconds_total\{[^}]*\} ([\d.e+-]+)$/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
+  return { forwarded: read('confab_rtp_forwarded_packets_total'), received: read('confab_rtp_received_packets_total'), workerCpu };
 }
 
 interface E2eeCost {
@@ -80,7 +91,7 @@ async function measure(n: number): Promise<Result> {
     // Check that media still flows at the end, so the figures describe a working meeting.
     await Promise.all(people.map((p, i) => p.expectMediaFlowing(ids.filter((_, j) => j !== i), 5, 30_000)));
     const packets = pk1.forwarded - pk0.forwarded;
-    const cpu = cpu1 - cpu0;
+    const cpu = cpu1 + pk1.workerCpu - (cpu0 + pk0.workerCpu);
     return {
       participants: n,
       receivedPerSecond: (pk1.received - pk0.received) / seconds,
@@ -99,19 +110,52 @@ async function measure(n: number): Promise<Result> {
   }
 }
 
-const results: Result[] = [];
-for (const n of SIZES) results.push(await measure(n));
-console.log('\nSFU forwarding (server process CPU, all work included: receive, TWCC feedback, forward, signaling)');
-console.log('participants  received pkt/s  forwarded pkt/s  server CPU s/s  CPU µs per forwarded packet');
-for (const r of results) {
-  console.log(
-    `${String(r.participants).padStart(12)}  ${r.receivedPerSecond.toFixed(0).padStart(14)}  ${r.packetsPerSecond.toFixed(0).padStart(15)}  ${r.cpuPerSecond.toFixed(3).padStart(14)}  ${r.microsPerPacket.toFixed(1).padStart(27)}`,
-  );
+const JANUS_ONLY = process.argv.includes('--janus-only');
+
+if (!JANUS_ONLY) {
+  const results: Result[] = [];
+  for (const n of SIZES) results.push(await measure(n));
+  console.log('\nSFU forwarding (CPU of the server and its media workers, all work included: receive, TWCC feedback, forward, signaling)');
+  console.log('participants  received pkt/s  forwarded pkt/s  server CPU s/s  CPU µs per forwarded packet');
+  for (const r of results) {
+    console.log(
+      `${String(r.participants).padStart(12)}  ${r.receivedPerSecond.toFixed(0).padStart(14)}  ${r.packetsPerSecond.toFixed(0).padStart(15)}  ${r.cpuPerSecond.toFixed(3).padStart(14)}  ${r.microsPerPacket.toFixed(1).padStart(27)}`,
+    );
+  }
+  console.log('\nE2EE in the browser (RTCRtpScriptTransform worker, AES-256-GCM via WebCrypto; audio and video frames together)');
+  console.log('participants  frames encrypted  µs per frame encrypting  µs per frame decrypting');
+  for (const r of results) {
+    console.log(
+      `${String(r.participants).padStart(12)}  ${String(r.e2ee.frames).padStart(16)}  ${r.e2ee.encryptMicros.toFixed(0).padStart(23)}  ${r.e2ee.decryptMicros.toFixed(0).padStart(23)}`,
+    );
+  }
 }
-console.log('\nE2EE in the browser (RTCRtpScriptTransform worker, AES-256-GCM via WebCrypto; audio and video frames together)');
-console.log('participants  frames encrypted  µs per frame encrypting  µs per frame decrypting');
-for (const r of results) {
-  console.log(
-    `${String(r.participants).padStart(12)}  ${String(r.e2ee.frames).padStart(16)}  ${r.e2ee.encryptMicros.toFixed(0).padStart(23)}  ${r.e2ee.decryptMicros.toFixed(0).padStart(23)}`,
-  );
+
+const janus = await runJanusBench({
+  comparable: { participants: Number(process.env.BENCH_JANUS_PARTICIPANTS ?? 8), layer: 0 },
+  saturation: { participants: Number(process.env.BENCH_JANUS_SATURATION ?? 10), layer: 0 },
+  warmupMs: 5000,
+  windowMs: WINDOW_MS,
+});
+console.log(formatJanusBench(janus));
+
+if (!JANUS_ONLY) {
+  const server = await startServer();
+  const browser = await launchBrowser();
+  try {
+    const ff = await measureFirstFrame(server, browser, Number(process.env.BENCH_JOINS ?? 10));
+    console.log(`\nJoin to first remote frame, real browsers on loopback (${ff.joins} joins): p50 ${ff.p50Ms} ms, p95 ${ff.p95Ms} ms, max ${ff.maxMs} ms`);
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+  const n = Number(process.env.BENCH_BIG_ROOM ?? 50);
+  const big = await measureBigRoom(n, 20);
+  const joined = big.participants.joined;
+  console.log(`\nBig room: ${n} synthetic participants, last-N 9, nine 320x180 tiles each, simulcast (${joined} joined)`);
+  if (big.server) {
+    console.log(`  SFU CPU ${big.server.cpuPerSecond.toFixed(2)} s/s over ${big.server.processes} processes, RSS ${big.server.rssMb.toFixed(0)} MB (${(big.server.rssMb / Math.max(1, joined)).toFixed(1)} MB per participant)`);
+  }
+  console.log(`  frames per subscriber per second ${big.video.framesPerSubscriberPerSecond.toFixed(1)}, frozen ${(big.video.frozenShare * 100).toFixed(1)} % of watched time`);
+  console.log(`  join to first frame p50 ${big.joinToFirstFrameMs.p50} ms, p95 ${big.joinToFirstFrameMs.p95} ms; load average ${big.machine.loadAverage.join(' -> ')}`);
 }

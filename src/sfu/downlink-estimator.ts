@@ -34,6 +34,7 @@ const FAILED_PROBE_WITHIN_MS = 5000;
 /** The delay baseline is the minimum over this many recent windows. */
 const BASELINE_WINDOWS = 20;
 const RTP_OVERHEAD_BYTES = 40; // IP + UDP + SRTP auth tag, roughly
+const MIN_REPORTS = 10;
 
 const STATUS_LOST = 0;
 
@@ -104,7 +105,8 @@ export class DownlinkEstimator {
     const dtMs = Number.isNaN(this.lastUpdateMs) ? 0 : nowMs - this.lastUpdateMs;
     this.lastUpdateMs = nowMs;
     const reports = this.received + this.lost;
-    if (dtMs <= 0 || reports === 0) {
+    // Too few packets to judge (a new subscriber, audio only): no verdict on so little.
+    if (dtMs <= 0 || reports < MIN_REPORTS) {
       this.resetWindow();
       return this.estimate;
     }

@@ -25,6 +25,16 @@ function row(f: ServerFigures): string {
   ].join('  ');
 }
 
+/** What makes a row describe something other than the intended workload on a quiet machine. */
+function problems(f: ServerFigures, framesPerSecond: number): string[] {
+  const found: string[] = [];
+  if (f.otherCpuPerSecond > 0.25) found.push(`other work on the machine took ${f.otherCpuPerSecond.toFixed(2)} CPU s/s`);
+  if (f.heldBackShare > 0.01) found.push(`${pct(f.heldBackShare).trim()} of video held back`);
+  if (f.framesPerVideoPerSecond < 0.9 * framesPerSecond) found.push(`${f.framesPerVideoPerSecond.toFixed(1)} of ${framesPerSecond} frames/s per video`);
+  if (f.videosNeverShown > 0) found.push(`${f.videosNeverShown} videos never shown`);
+  return found.length === 0 ? [] : [`  not as intended, ${f.server}: ${found.join('; ')}`];
+}
+
 function table(title: string, s: SideBySide): string[] {
   const clip = loadSamples().camera[s.workload.layer]!;
   const counted = s.confab.serverCountedPerSecond;
@@ -33,6 +43,8 @@ function table(title: string, s: SideBySide): string[] {
     HEADER,
     row(s.confab),
     row(s.janus),
+    ...problems(s.confab, clip.framesPerSecond),
+    ...problems(s.janus, clip.framesPerSecond),
     `Confab/Janus: ${s.ratio.toFixed(2)}× the server CPU per forwarded packet` +
       (counted === null ? '' : ` (Confab's own counter: ${int(counted)} pkt/s forwarded; the subscribers' count includes retransmissions)`),
   ];
@@ -51,7 +63,9 @@ export function formatJanusBench(r: JanusBenchResult): string {
     ...table('Same workload', r.comparable),
     '',
     ...table('Saturation', r.saturation),
-    `Forwarded packets per second per server core at saturation: Confab ${int(r.saturation.confab.packetsPerCpuSecond)}, Janus ${int(r.saturation.janus.packetsPerCpuSecond)}`,
+    `Forwarded packets per second per server core at saturation (packets per CPU-second at this load; the server core was busy` +
+      ` ${pct(r.saturation.confab.serverCpuPerSecond).trim()} for Confab, ${pct(r.saturation.janus.serverCpuPerSecond).trim()} for Janus):` +
+      ` Confab ${int(r.saturation.confab.packetsPerCpuSecond)}, Janus ${int(r.saturation.janus.packetsPerCpuSecond)}`,
     '',
     `Where Confab's server CPU goes (--cpu-prof, same workload, media in the server process, ${p.busySeconds.toFixed(1)} CPU s in the window):`,
     ...p.byArea.map((e) => `  ${pct(e.share)}  ${e.name}`),

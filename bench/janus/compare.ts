@@ -10,6 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { localMediaAddress } from './config.js';
 import { startConfabMeeting } from './confab-meeting.js';
 import { readProfiles, summariseProfile, type ProfileSummary } from './cpuprofile.js';
+import { ensureJanusInstalled } from './install.js';
 import { startJanusMeeting } from './janus-meeting.js';
 import type { MeetingUnderTest, Workload } from './meeting.js';
 import { measureWindow, type ServerFigures } from './measure.js';
@@ -93,7 +94,10 @@ async function profileConfab(o: JanusBenchOptions, placeServer: (pid: number) =>
   }
 }
 
-export async function runJanusBench(o: JanusBenchOptions): Promise<JanusBenchResult> {
+/** The figures, or why the comparison was skipped (Janus missing and not installable here). */
+export async function runJanusBench(o: JanusBenchOptions): Promise<JanusBenchResult | { skipped: string }> {
+  const missing = ensureJanusInstalled();
+  if (missing) return { skipped: missing };
   console.log('\nConfab vs Janus: measuring…');
   const place = placement();
   try {

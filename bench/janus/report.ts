@@ -50,7 +50,8 @@ function table(title: string, s: SideBySide): string[] {
   ];
 }
 
-export function formatJanusBench(r: JanusBenchResult): string {
+export function formatJanusBench(r: JanusBenchResult | { skipped: string }): string {
+  if ('skipped' in r) return `\nConfab vs Janus: skipped. ${r.skipped}`;
   const o = r.options;
   const p = r.profile;
   return [

@@ -5,7 +5,8 @@ import { rmSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { JanusConnection } from './api.js';
 import { writeJanusConfig } from './config.js';
-import { ensureJanusInstalled, JANUS_BIN } from './install.js';
+import { JANUS_BIN } from './install.js';
+import { delay } from './meeting.js';
 
 export interface RunningJanus {
   pid: number;
@@ -18,10 +19,7 @@ const START_TIMEOUT_MS = 20_000;
 const STOP_TIMEOUT_MS = 5_000;
 const LOG_LINES_KEPT = 50;
 
-const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 export async function startJanus(): Promise<RunningJanus> {
-  ensureJanusInstalled();
   const config = await writeJanusConfig();
   const child = spawn(JANUS_BIN, ['-F', config.dir, '--disable-colors'], { stdio: ['ignore', 'pipe', 'pipe'] });
   const pid = child.pid;

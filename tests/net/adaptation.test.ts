@@ -106,7 +106,10 @@ describe('bandwidth adaptation over an emulated link', { skip: netemUnavailable(
     await decodingAt('the full layer', (w) => w >= 1000, 90_000);
   });
 
-  test('1 Mbit/s, 50 ms, 2 % loss: a lower layer that keeps decoding, with few freezes', { timeout: 120_000 }, async () => {
+  // Known failure, kept visible: on the constrained link the video moves to a lower layer without
+  // freezing, but decodes at only 0.3-5 frames/s (issue 6 stays open for it). `todo` reports the
+  // failure without failing the suite; remove it once the link carries the lower layer at full rate.
+  test('1 Mbit/s, 50 ms, 2 % loss: a lower layer that keeps decoding, with few freezes', { timeout: 120_000, todo: 'decodes at 0.3-5 frames/s here' }, async () => {
     await link.set({ down: CONSTRAINED, up: CONSTRAINED });
     const lower = await decodingAt('a lower layer', (w) => w > 0 && w <= 700, 60_000);
     const windowMs = 15_000;
@@ -117,10 +120,8 @@ describe('bandwidth adaptation over an emulated link', { skip: netemUnavailable(
     const figures = `${fps.toFixed(1)} frames/s, frozen ${Math.round(frozenShare * 100)} % of the time, ${end.freezes - lower.freezes} freezes`;
     assert.ok(end.frameWidth > 0 && end.frameWidth <= 700, `still on a lower layer: ${end.frameWidth}`);
     assert.ok(frozenShare < 0.1, `freezes are not rare: ${figures}`);
-    // Known weak spot: on this 2-core machine it decoded only 2.5-5 frames/s here (steadily, so
-    // without freezes); the test asks that it keeps decoding at all, and prints the figures.
     console.log(`constrained link: ${figures}`);
-    assert.ok(fps >= 1, `kept decoding: ${figures}`);
+    assert.ok(fps >= 8, `kept decoding: ${figures}`);
   });
 
   test('the link is fast again: the layer climbs back', { timeout: 120_000 }, async () => {

@@ -4,15 +4,9 @@
  * complete (Janus takes candidates in the SDP; no trickle needed), and that Janus's candidate is
  * an address of this machine but not loopback (see config.ts).
  */
-import {
-  RTCPeerConnection,
-  RTCRtpCodecParameters,
-  RTCRtpHeaderExtensionParameters,
-  type PeerConfig,
-  type RTCDtlsTransport,
-  type RTCSessionDescription,
-} from 'werift';
-import { loadAnswer, EXTENSION_URIS } from '../../src/loadgen/sdp.js';
+import { RTCPeerConnection, type RTCDtlsTransport, type RTCSessionDescription } from 'werift';
+import { peerConfig } from '../../src/loadgen/peer.js';
+import { loadAnswer } from '../../src/loadgen/sdp.js';
 import { isLoopback } from '../../src/sfu/candidates.js';
 import { localMediaAddress } from './config.js';
 
@@ -20,28 +14,7 @@ const CONNECT_TIMEOUT_MS = 15_000;
 
 export function janusPeer(): RTCPeerConnection {
   const janusAddress = localMediaAddress();
-  const ext = (uri: string) => new RTCRtpHeaderExtensionParameters({ uri });
-  const { mid, rid, transportCc, audioLevel } = EXTENSION_URIS;
-  const config: Partial<PeerConfig> = {
-    codecs: {
-      audio: [new RTCRtpCodecParameters({ mimeType: 'audio/opus', clockRate: 48000, channels: 2, rtcpFeedback: [{ type: 'transport-cc' }] })],
-      video: [
-        new RTCRtpCodecParameters({
-          mimeType: 'video/VP8',
-          clockRate: 90000,
-          rtcpFeedback: [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }, { type: 'ccm', parameter: 'fir' }, { type: 'transport-cc' }],
-        }),
-        new RTCRtpCodecParameters({ mimeType: 'video/rtx', clockRate: 90000 }),
-      ],
-    },
-    headerExtensions: { audio: [ext(audioLevel), ext(mid), ext(transportCc)], video: [ext(mid), ext(rid), ext(transportCc)] },
-    bundlePolicy: 'max-bundle',
-    iceServers: [],
-    iceUseIpv6: false,
-    iceAdditionalHostAddresses: ['127.0.0.1'],
-    iceFilterCandidatePair: (pair) => isLoopback(pair.localCandidate.host) && pair.remoteCandidate.host === janusAddress,
-  };
-  return new RTCPeerConnection(config);
+  return new RTCPeerConnection(peerConfig((local, remote) => isLoopback(local) && remote === janusAddress));
 }
 
 /** Applies our offer or answer and returns its SDP with every (loopback) candidate in it. */

@@ -52,8 +52,13 @@ export interface MicrophoneSetup {
   sender: RTCRtpSender;
 }
 
-/** What a synthetic participant supports; the SFU's offer picks from it. */
-function peerConfig(): Partial<PeerConfig> {
+/**
+ * What a synthetic participant supports; the server's offer picks from it. `pairAllowed` decides
+ * which ICE candidate pairs it may use (default: loopback only, whatever a server announces).
+ */
+export function peerConfig(
+  pairAllowed: (local: string, remote: string) => boolean = (local, remote) => isLoopback(local) && isLoopback(remote),
+): Partial<PeerConfig> {
   const ext = (uri: string) => new RTCRtpHeaderExtensionParameters({ uri });
   const { mid, rid, transportCc, audioLevel } = EXTENSION_URIS;
   return {
@@ -71,11 +76,10 @@ function peerConfig(): Partial<PeerConfig> {
     headerExtensions: { audio: [ext(audioLevel), ext(mid), ext(transportCc)], video: [ext(mid), ext(rid), ext(transportCc)] },
     bundlePolicy: 'max-bundle',
     iceServers: [],
-    // Everything stays on loopback: werift skips loopback unless named, and no pair may use
-    // anything else, whatever a server announces.
+    // werift skips loopback unless named.
     iceUseIpv6: false,
     iceAdditionalHostAddresses: ['127.0.0.1'],
-    iceFilterCandidatePair: (pair) => isLoopback(pair.localCandidate.host) && isLoopback(pair.remoteCandidate.host),
+    iceFilterCandidatePair: (pair) => pairAllowed(pair.localCandidate.host, pair.remoteCandidate.host),
   };
 }
 

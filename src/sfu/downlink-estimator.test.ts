@@ -7,9 +7,22 @@ import { TransportFeedbackBuilder } from './transport-feedback.js';
 /**
  * A sender that sends what the estimate allows (capped at `appMaxBps`) in 1200-byte packets over a
  * link of `capacityBps` with a drop-tail queue and random loss; the receiver's feedback comes from
- * our own TransportFeedbackBuilder and is parsed by werift, as on the wire.
+ * our own TransportFeedbackBuilder and is parsed by werift, as on the wire. With `layers` it sends
+ * like an SFU: the largest layer rate the estimate allows (the lowest one always). The path's
+ * one-way delay is `delayMs`, or `delayAfterMs` from `delayChangesAtMs` on.
  */
-function simulate(opts: { capacityBps: number; lossRate: number; appMaxBps: number; seconds: number; delayMs?: number }) {
+function simulate(opts: {
+  capacityBps: number;
+  lossRate: number;
+  appMaxBps: number;
+  seconds: number;
+  delayMs?: number;
+  layers?: number[];
+  delayChangesAtMs?: number;
+  delayAfterMs?: number;
+  /** The link drops everything in [from, to). */
+  cut?: [number, number];
+}) {
   const est = new DownlinkEstimator();
   const fb = new TransportFeedbackBuilder(1);
   const size = 1200;
@@ -21,17 +34,23 @@ function simulate(opts: { capacityBps: number; lossRate: number; appMaxBps: numb
   const arrivals: { atMs: number; seq: number }[] = [];
   const history: { t: number; bps: number }[] = [];
   let credit = 0;
-  for (let t = 0; t < opts.seconds * 1000; t += 1) {
-    credit += Math.min(est.estimateBps, opts.appMaxBps) / 8 / 1000;
-    while (credit >= size) {
-      credit -= size;
-      const s = seq++ & 0xffff;
-      est.onSent(s, size, t);
-      const start = Math.max(t, linkFreeAtMs);
-      if (start - t > queueLimitMs || random() < opts.lossRate) continue; // tail drop or random loss
-      linkFreeAtMs = start + (size * 8 * 1000) / opts.capacityBps;
-      arrivals.push({ atMs: linkFreeAtMs + (opts.delayMs ?? 20), seq: s });
-    }
+  let t = 0;
+  const send = (bytes: number) => {
+    const s = seq++ & 0xffff;
+    est.onSent(s, bytes, t);
+    const start = Math.max(t, linkFreeAtMs);
+    if (start - t > queueLimitMs || random() < opts.lossRate) return; // tail drop or random loss
+    if (opts.cut && t >= opts.cut[0] && t < opts.cut[1]) return;
+    linkFreeAtMs = start + (bytes * 8 * 1000) / opts.capacityBps;
+    const delayMs = t >= (opts.delayChangesAtMs ?? Infinity) ? opts.delayAfterMs! : (opts.delayMs ?? 20);
+    arrivals.push({ atMs: linkFreeAtMs + delayMs, seq: s });
+  };
+  for (; t < opts.seconds * 1000; t += 1) {
+    const allowed = Math.min(est.estimateBps, opts.appMaxBps);
+    const rate = opts.layers ? Math.max(opts.layers[0]!, ...opts.layers.filter((l) => l <= allowed)) : allowed;
+    for (credit += rate / 8 / 1000; credit >= size; credit -= size) send(size);
+    // With layers, an SFU also forwards audio: 50 packets/s of 100 bytes.
+    if (opts.layers && t % 20 === 0) send(100);
     for (let i = 0; i < arrivals.length; ) {
       if (arrivals[i]!.atMs <= t) {
         fb.onPacket(arrivals[i]!.seq, arrivals[i]!.atMs * 1000);
@@ -65,6 +84,42 @@ test('2 % random loss alone does not collapse the estimate', () => {
   const h = simulate({ capacityBps: 1_000_000, lossRate: 0.02, appMaxBps: 10_000_000, seconds: 30, delayMs: 50 });
   const late = after(h, 10_000);
   assert.ok(Math.min(...late) > 400_000, `min ${Math.round(Math.min(...late))}`);
+});
+
+test('sending layers over a lossy link whose path gets 40 ms longer, it holds instead of spiralling down', () => {
+  // The path change looks like a standing queue for a while; backing off again and again would
+  // lower what arrives, then the estimate, then the layer, down to audio only.
+  const h = simulate({
+    capacityBps: 1_000_000,
+    lossRate: 0.02,
+    appMaxBps: 10_000_000,
+    seconds: 40,
+    layers: [60_000, 210_000, 560_000],
+    delayMs: 10,
+    delayChangesAtMs: 10_000,
+    delayAfterMs: 50,
+  });
+  const figures = JSON.stringify(after(h, 10_000).map((b) => Math.round(b / 1000)));
+  // One back-off for the step (indistinguishable from a queue at first), then never below the middle layer.
+  assert.ok(Math.min(...after(h, 10_000)) > 210_000, `fell to the lowest layer: ${figures}`);
+  assert.ok(Math.min(...after(h, 20_000)) >= 560_000, `did not return to the top layer: ${figures}`);
+});
+
+test('sending layers over a link too slow for the top one, it tries the top layer ever more rarely', () => {
+  const layers = [100_000, 300_000, 800_000];
+  const h = simulate({ capacityBps: 500_000, lossRate: 0.02, appMaxBps: 10_000_000, seconds: 120, layers, delayMs: 50 });
+  const tries = (from: number, to: number) =>
+    h.filter((x, i) => x.t >= from && x.t < to && i > 0 && x.bps >= layers[2]! && h[i - 1]!.bps < layers[2]!).length;
+  const figures = `tries of the top layer: first 30 s ${tries(0, 30_000)}, last 60 s ${tries(60_000, 120_000)}`;
+  assert.ok(tries(60_000, 120_000) <= 2, figures);
+  assert.ok(after(h, 10_000).every((b) => b >= layers[1]!), `fell below the middle layer: ${figures}`);
+});
+
+test('a 5 s cut of the link is an outage, not congestion: the estimate is the same after it', () => {
+  const layers = [100_000, 300_000, 800_000];
+  const h = simulate({ capacityBps: 5_000_000, lossRate: 0.02, appMaxBps: 10_000_000, seconds: 25, layers, delayMs: 20, cut: [10_000, 15_000] });
+  const figures = JSON.stringify(after(h, 9_000).map((b) => Math.round(b / 1000)));
+  assert.ok(after(h, 9_000).every((b) => b >= layers[2]!), `the top layer did not survive the cut: ${figures}`);
 });
 
 test('without a bottleneck it grows, and it falls within seconds when the link narrows', () => {

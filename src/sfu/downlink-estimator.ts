@@ -5,9 +5,12 @@
  * every packet of the transport.
  *
  * A simple delay- and loss-based controller, updated on the router's tick:
- * - queuing delay (one-way delay above its recent minimum) over OVERUSE_DELAY_MS, or loss over
- *   10 %: back off to 85 % of what actually arrived;
- * - loss between 2 and 10 %: hold;
+ * - the queue growing (the window's mean one-way delay up by more than RISING_MS on the previous
+ *   window, smoothed, with some queue built up) or loss over 10 %: back off to 85 % of what
+ *   actually arrived. Like GCC, it reacts to the delay's trend, not its level: a queue that is
+ *   draining, or a path that got longer (its delay rose once and stays), is not overuse, so the
+ *   estimate can't spiral down by backing off again and again from ever less traffic;
+ * - loss between 2 and 10 %, or a standing queue over STANDING_QUEUE_MS: hold;
  * - otherwise grow by INCREASE_PER_S, at most to twice what arrived plus HEADROOM_BPS, so that a
  *   subscriber on a low layer can still earn a higher one (the next layer is the probe).
  */
@@ -17,20 +20,35 @@ const RING = 1 << 16; // one slot per 16-bit transport sequence number
 export const INITIAL_ESTIMATE_BPS = 1_500_000;
 const MIN_ESTIMATE_BPS = 50_000;
 const MAX_ESTIMATE_BPS = 50_000_000;
-const OVERUSE_DELAY_MS = 60;
+/** Overuse: the smoothed rise of the delay per window, and the queue it must have built. */
+const RISING_MS = 8;
+const MIN_OVERUSE_QUEUE_MS = 15;
+/** A queue this long never allows growth, rising or not. */
+const STANDING_QUEUE_MS = 60;
+const TREND_SMOOTHING = 0.5;
+/**
+ * Every packet sent over this long a stretch lost: the link was down (a cut, a network change),
+ * which says nothing about its capacity. Congestion, even far beyond the link's rate, lets some
+ * packets through. Such a window is not judged.
+ */
+const OUTAGE_MS = 1000;
+/** Loss is judged over the recent windows (each older one weighs this much less), not one alone. */
+const LOSS_DECAY = 0.5;
 const HIGH_LOSS = 0.1;
 const LOW_LOSS = 0.02;
 const BACKOFF = 0.85;
 const INCREASE_PER_S = 1.35;
 const HEADROOM_BPS = 1_000_000;
 /**
- * No growth this soon after a back-off: the queue needs time to drain. A back-off soon after the
- * previous hold ended means the growth was a failed probe: the next hold doubles (up to MAX_HOLD_MS),
- * so a link that can't carry the next layer isn't hit with it every few seconds.
+ * No growth this soon after a back-off: the queue needs time to drain. A back-off at about the rate
+ * that overflowed the link last time (within SAME_LEVEL of it) means the link still can't carry
+ * more, and the growth since was a failed probe: the next hold doubles (up to MAX_HOLD_MS), so a
+ * link that can't carry the next layer isn't hit with it every few seconds. A back-off at a clearly
+ * higher rate (the link got better) starts again from the short hold.
  */
 const HOLD_AFTER_BACKOFF_MS = 1500;
 const MAX_HOLD_MS = 30_000;
-const FAILED_PROBE_WITHIN_MS = 5000;
+const SAME_LEVEL = 1.3;
 /** The delay baseline is the minimum over this many recent windows. */
 const BASELINE_WINDOWS = 20;
 const RTP_OVERHEAD_BYTES = 40; // IP + UDP + SRTP auth tag, roughly
@@ -45,6 +63,8 @@ export class DownlinkEstimator {
   private lastUpdateMs = NaN;
   private lastBackoffMs = -Infinity;
   private holdMs = HOLD_AFTER_BACKOFF_MS;
+  /** What arrived when the link last overflowed. */
+  private overflowBps = 0;
   // This window's feedback.
   private ackedBytes = 0;
   private received = 0;
@@ -52,10 +72,19 @@ export class DownlinkEstimator {
   private delaySum = 0;
   private delayMin = Infinity;
   private readonly windowMinima: number[] = [];
+  private prevMeanDelay = NaN;
+  private trend = 0;
+  private recentLost = 0;
+  private recentReports = 0;
+  /** Send time of the first of the lost packets reported in a row; NaN after a received one. */
+  private lostRunFromMs = NaN;
+  private outage = false;
   /** Of the latest update: what arrived (bits/s), the loss ratio and the queuing delay (ms). */
   lastReceiveBps = 0;
   lastLoss = 0;
   lastQueueDelayMs = 0;
+  /** The latest update found the link overflowing (and backed off). */
+  congested = false;
 
   constructor(initialBps = INITIAL_ESTIMATE_BPS) {
     this.estimate = initialBps;
@@ -110,26 +139,45 @@ export class DownlinkEstimator {
       this.resetWindow();
       return this.estimate;
     }
+    if (this.outage) {
+      // What arrives after it may have waited in a queue: the delay trend starts afresh too.
+      this.prevMeanDelay = NaN;
+      this.trend = 0;
+      this.resetWindow();
+      return this.estimate;
+    }
     const receiveBps = (this.ackedBytes * 8 * 1000) / dtMs;
-    const loss = this.lost / reports;
+    this.recentLost = this.recentLost * LOSS_DECAY + this.lost;
+    this.recentReports = this.recentReports * LOSS_DECAY + reports;
+    const loss = this.recentLost / this.recentReports;
     let queueDelay = 0;
     if (this.received > 0) {
       this.windowMinima.push(this.delayMin);
       if (this.windowMinima.length > BASELINE_WINDOWS) this.windowMinima.shift();
-      queueDelay = this.delaySum / this.received - Math.min(...this.windowMinima);
+      const meanDelay = this.delaySum / this.received;
+      queueDelay = meanDelay - Math.min(...this.windowMinima);
+      const rise = Number.isNaN(this.prevMeanDelay) ? 0 : meanDelay - this.prevMeanDelay;
+      this.trend = TREND_SMOOTHING * this.trend + (1 - TREND_SMOOTHING) * rise;
+      this.prevMeanDelay = meanDelay;
     }
     this.lastReceiveBps = receiveBps;
     this.lastLoss = loss;
     this.lastQueueDelayMs = queueDelay;
-    if (loss > HIGH_LOSS || queueDelay > OVERUSE_DELAY_MS) {
+    const queueGrowing = this.trend > RISING_MS && queueDelay > MIN_OVERUSE_QUEUE_MS;
+    this.congested = loss > HIGH_LOSS || queueGrowing;
+    if (this.congested) {
       if (this.estimate > receiveBps * BACKOFF) {
-        const sinceHoldEnded = nowMs - (this.lastBackoffMs + this.holdMs);
-        if (sinceHoldEnded >= FAILED_PROBE_WITHIN_MS) this.holdMs = HOLD_AFTER_BACKOFF_MS;
-        else if (sinceHoldEnded >= 0) this.holdMs = Math.min(MAX_HOLD_MS, this.holdMs * 2);
+        // A new overflow, not the last one still draining.
+        if (nowMs - this.lastBackoffMs >= this.holdMs) {
+          const failedAgain = receiveBps <= this.overflowBps * SAME_LEVEL;
+          this.holdMs = failedAgain ? Math.min(MAX_HOLD_MS, this.holdMs * 2) : HOLD_AFTER_BACKOFF_MS;
+          this.overflowBps = receiveBps;
+        }
         this.lastBackoffMs = nowMs;
       }
       this.estimate = Math.min(this.estimate, receiveBps * BACKOFF);
-    } else if (loss <= LOW_LOSS && nowMs - this.lastBackoffMs >= this.holdMs) {
+      this.trend = 0; // one back-off per rise: a path that got longer doesn't count again
+    } else if (loss <= LOW_LOSS && queueDelay <= STANDING_QUEUE_MS && nowMs - this.lastBackoffMs >= this.holdMs) {
       const grown = this.estimate * Math.pow(INCREASE_PER_S, dtMs / 1000);
       this.estimate = Math.max(this.estimate, Math.min(grown, 2 * receiveBps + HEADROOM_BPS));
     }
@@ -144,8 +192,11 @@ export class DownlinkEstimator {
     this.sentAtMs[seq] = NaN;
     if (!received) {
       this.lost++;
+      if (Number.isNaN(this.lostRunFromMs)) this.lostRunFromMs = sentAt;
+      else if (sentAt - this.lostRunFromMs >= OUTAGE_MS) this.outage = true;
       return;
     }
+    this.lostRunFromMs = NaN;
     this.received++;
     this.ackedBytes += this.sentBytes[seq]!;
     // Send and receive clocks differ by an unknown offset; only changes of this delay matter.
@@ -155,6 +206,7 @@ export class DownlinkEstimator {
   }
 
   private resetWindow(): void {
+    this.outage = false;
     this.ackedBytes = 0;
     this.received = 0;
     this.lost = 0;

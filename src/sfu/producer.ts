@@ -40,22 +40,27 @@ export class ProducerLayer {
 
   private readonly nominalBps: number;
   private readonly nominalHeight: number;
+  private readonly simulcast: boolean;
 
   /** `index` within a simulcast Producer's layers, or undefined for a single-layer one. */
   constructor(simulcastIndex: number | undefined) {
-    this.nack = simulcastIndex === undefined ? undefined : new NackGenerator();
+    this.simulcast = simulcastIndex !== undefined;
+    this.nack = this.simulcast ? new NackGenerator() : undefined;
     const top = LAYER_COUNT - 1;
     this.nominalBps = LAYER_MAX_BITRATE[simulcastIndex ?? top]! / 2;
     this.nominalHeight = TYPICAL_FULL_HEIGHT / LAYER_SCALE_DOWN[simulcastIndex ?? top]!;
   }
 
   /**
-   * Cost of forwarding this layer, for the allocator: what it measured, or before that (or while
-   * nobody wanted it, so dynacast paused it) half the most the publisher gives it: a camera rarely
-   * uses its cap, and a cost too high would keep the layer from ever being tried.
+   * Cost of forwarding this layer, for the allocator. A simulcast layer costs what it measured, but
+   * at least half the most the publisher gives it: the encoder may climb to that whenever the
+   * picture moves, and it measures low while it ramps up after dynacast resumed it, which would
+   * tempt the allocator into switches that the link can't carry a second later (each one a
+   * keyframe). A single-layer video has nothing lower to fall back to, so it costs what it measured,
+   * or half its cap before that.
    */
   get cost(): number {
-    return this.bitrate > 0 ? this.bitrate : this.nominalBps;
+    return this.simulcast ? Math.max(this.bitrate, this.nominalBps) : this.bitrate > 0 ? this.bitrate : this.nominalBps;
   }
 
   /** Frame height, or before a keyframe told it, what the layer's scale makes likely. */

@@ -205,11 +205,16 @@ export class Router {
       const budget = subscriber.downlink.estimateBps - subscriber.forwardedAudioBps();
       const { plans, audioOnly } = planForwarding(videos, peer.view, lastN, budget);
       const paused: ForwardingState['paused'] = [];
+      const congested = subscriber.downlink.congested;
       plans.forEach((plan, i) => {
-        consumers[i]!.setTarget(plan.layer);
-        consumers[i]!.wanted = plan.wanted;
+        const consumer = consumers[i]!;
+        consumer.setTarget(plan.layer);
+        // On an overflowing link the current layer's packets would only deepen the queue (and be
+        // lost, and resent) until the lower layer's keyframe: stop it now, a short freeze instead.
+        if (congested && plan.layer !== NO_LAYER && plan.layer < consumer.current) consumer.restartAtKeyframe();
+        consumer.wanted = plan.wanted;
         const video = videos[i]!;
-        if (plan.reason && !consumers[i]!.producer!.paused) paused.push({ participantId: video.participantId, source: video.source, reason: plan.reason });
+        if (plan.reason && !consumer.producer!.paused) paused.push({ participantId: video.participantId, source: video.source, reason: plan.reason });
       });
       const state: ForwardingState = { paused, audioOnly };
       const key = JSON.stringify(state);

@@ -33,6 +33,7 @@ import { EXTENSION_IDS, peerConfig } from './media-config.js';
 import { forEachKeyframeRequest } from './keyframe-requests.js';
 import type { MediaTap } from './media-tap.js';
 import { Producer } from './producer.js';
+import { ResendBudget } from './resend-budget.js';
 import { withoutRtx } from './sdp-rtx.js';
 import { TransportFeedbackBuilder } from './transport-feedback.js';
 import { disableWeriftNack, disableWeriftTwcc, observeSentRtp } from './werift-patches.js';
@@ -85,6 +86,7 @@ export class WebRtcTransport {
   private readonly subscriptions: { unSubscribe(): void }[] = [];
   /** This participant's downlink, from the congestion feedback its browser sends. */
   readonly downlink = new DownlinkEstimator();
+  private readonly resendBudget = new ResendBudget(() => this.downlink.estimateBps, performance.now());
 
   constructor(
     readonly participantId: string,
@@ -306,19 +308,12 @@ export class WebRtcTransport {
     if (!dtls || dtls === this.dtls) return;
     this.dtls = dtls;
     this.subscriptions.push(dtls.onRtp.subscribe(this.onRtp), dtls.onRtcp.subscribe(this.onRtcp));
-    observeSentRtp(dtls, this.onSentRtp);
+    observeSentRtp(dtls, EXTENSION_IDS.transportCc, this.onSentRtp, (bytes) => this.resendBudget.take(bytes, performance.now()));
   }
 
   /** Hot path: every packet sent to this participant, for the downlink estimate. */
-  private readonly onSentRtp = (header: RtpHeader, payloadBytes: number): void => {
-    const extensions = header.extensions;
-    for (let i = 0; i < extensions.length; i++) {
-      const ext = extensions[i]!;
-      if (ext.id === EXTENSION_IDS.transportCc && ext.payload.length >= 2) {
-        this.downlink.onSent(ext.payload.readUInt16BE(0), payloadBytes + header.serializeSize, performance.now());
-        return;
-      }
-    }
+  private readonly onSentRtp = (transportSeq: number, bytes: number): void => {
+    this.downlink.onSent(transportSeq, bytes, performance.now());
   };
 
   /** Hot path: record the transport-wide sequence number and arrival time of every packet. */

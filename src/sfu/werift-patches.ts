@@ -19,13 +19,36 @@ export function disableWeriftNack(receiver: RTCRtpReceiver): void {
 }
 
 /**
- * Calls `sent` with every RTP header and payload size the transport sends (after werift added the
- * transport-wide sequence number), for the downlink estimate.
+ * Calls `sent` with the transport-wide sequence number and size of every RTP packet the transport
+ * sends, for the downlink estimate, and lets `mayResend` refuse resends. werift resends a NACKed
+ * packet with the header it first went out with, transport-wide number included; a number sent
+ * twice makes the feedback about it ambiguous (the later send time against the first copy's arrival
+ * reads as a packet that arrived too early, which corrupts the delay baseline), so each resend gets
+ * a fresh number here, as libwebrtc gives its retransmissions.
  */
-export function observeSentRtp(dtls: RTCDtlsTransport, sent: (header: RtpHeader, payloadBytes: number) => void): void {
+export function observeSentRtp(
+  dtls: RTCDtlsTransport,
+  transportCcId: number,
+  sent: (transportSeq: number, bytes: number) => void,
+  mayResend: (bytes: number) => boolean,
+): void {
   const send = dtls.sendRtp.bind(dtls);
   dtls.sendRtp = (payload: Buffer, header: RtpHeader) => {
-    sent(header, payload.length);
+    const extensions = header.extensions;
+    for (let i = 0; i < extensions.length; i++) {
+      const ext = extensions[i]!;
+      if (ext.id !== transportCcId || ext.payload.length < 2) continue;
+      let seq = ext.payload.readUInt16BE(0);
+      const bytes = payload.length + header.serializeSize;
+      // werift numbered a new packet just now; anything else is a resend.
+      if (seq !== dtls.transportSequenceNumber) {
+        if (!mayResend(bytes)) return Promise.resolve(0);
+        seq = dtls.transportSequenceNumber = (dtls.transportSequenceNumber + 1) & 0xffff;
+        ext.payload = Buffer.from([seq >> 8, seq & 0xff]);
+      }
+      sent(seq, bytes);
+      break;
+    }
     return send(payload, header);
   };
 }

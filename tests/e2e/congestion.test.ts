@@ -59,7 +59,9 @@ test("the publisher's estimate and video bitrate climb above 1 Mbit/s within 20 
     },
     start + 20_000 - Date.now(),
     250,
-  );
+  ).catch((err: Error) => {
+    throw new Error(`${err.message}; best estimate ${(best.estimate / 1e6).toFixed(2)} Mbit/s, video ${(best.sendRate / 1e6).toFixed(2)} Mbit/s`);
+  });
   const elapsed = (Date.now() - start) / 1000;
   console.log(`estimate ${(best.estimate / 1e6).toFixed(2)} Mbit/s, video ${(best.sendRate / 1e6).toFixed(2)} Mbit/s after ${elapsed.toFixed(1)} s`);
   assert.ok(best.estimate > 1e6 && best.sendRate > 1e6);

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import { WebSocketServer } from 'ws';
-import { MAX_MESSAGE_BYTES, type ServerMessage } from '../protocol/messages.js';
+import { MAX_SDP_MESSAGE_BYTES, type ServerMessage } from '../protocol/messages.js';
 import { Signaling } from './signaling.js';
 
 test('server messages are validated: valid ones pass, known but invalid ones are reported, unknown types ignored', async (t) => {
@@ -19,7 +19,7 @@ test('server messages are validated: valid ones pass, known but invalid ones are
     ws.on('message', (data) => {
       assert.deepEqual(JSON.parse(String(data)), { type: 'leave' });
       ws.send(JSON.stringify({ type: 'participant-left', participantId: 'p1' }));
-      ws.send(JSON.stringify({ type: 'offer', sdp: 'x'.repeat(MAX_MESSAGE_BYTES + 1), publish: { audio: '0', video: '1', screen: '2' }, tracks: [] }));
+      ws.send(JSON.stringify({ type: 'offer', sdp: 'x'.repeat(MAX_SDP_MESSAGE_BYTES + 1), publish: { audio: '0', video: '1', screen: '2' }, tracks: [] }));
       ws.send(JSON.stringify({ type: 'from-the-future' }));
       ws.send('not json');
       ws.close(1000);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { decodeMessage } from './decode.js';
 import { E2eePayload } from './e2ee.js';
-import { CLIENT_MESSAGE_TYPES, ClientMessage, MAX_MESSAGE_BYTES, ServerMessage } from './messages.js';
+import { CLIENT_MESSAGE_TYPES, ClientMessage, MAX_MESSAGE_BYTES, MAX_SDP_MESSAGE_BYTES, ServerMessage } from './messages.js';
 
 const decode = (raw: string) => decodeMessage(ClientMessage, raw, Buffer.byteLength(raw));
 const id = 'abcdefghijklmnopqrstuv';
@@ -72,10 +72,22 @@ test('each kind of bad input maps to its own error code', () => {
 });
 
 test('size is checked before parsing', () => {
-  const raw = JSON.stringify({ type: 'answer', sdp: 'x'.repeat(MAX_MESSAGE_BYTES) });
+  const raw = JSON.stringify({ type: 'answer', sdp: 'x'.repeat(MAX_SDP_MESSAGE_BYTES) });
   const r = decode(raw);
   assert.ok(!r.ok);
   assert.equal(r.error.code, 'too-large');
+});
+
+test("an answer may be as large as a big meeting's SDP; other messages stay within 64 KiB", () => {
+  const sdp = 'v=0\r\n' + 'a=x\r\n'.repeat(200 * 1024 / 5);
+  const answer = decode(JSON.stringify({ type: 'answer', sdp }));
+  assert.ok(answer.ok, JSON.stringify(!answer.ok && answer.error));
+  const relay = decode(JSON.stringify({ type: 'relay', data: 'x'.repeat(MAX_MESSAGE_BYTES) }));
+  assert.ok(!relay.ok);
+  assert.equal(relay.error.code, 'too-large');
+  assert.match(relay.error.message, new RegExp(`limit is ${MAX_MESSAGE_BYTES}`));
+  const offer = decodeMessage(ServerMessage, JSON.stringify({ type: 'offer', sdp, publish: { audio: '0', video: '1', screen: '2' }, tracks: [] }), 200 * 1024 + 200);
+  assert.ok(offer.ok, JSON.stringify(!offer.ok && offer.error));
 });
 
 test('server messages validate too (the client checks what it receives)', () => {

@@ -9,6 +9,13 @@ import { z } from 'zod';
 
 /** Soft limit: a larger message gets an `error` reply and the connection stays open. */
 export const MAX_MESSAGE_BYTES = 64 * 1024;
+/**
+ * Soft limit of the two messages that carry an SDP (`offer`, `answer`): a session description grows
+ * by about 900 bytes per m-line, up to three per participant, so 64 KiB ends near 35 participants.
+ * This fits about 190.
+ */
+export const MAX_SDP_MESSAGE_BYTES = 512 * 1024;
+export const SDP_MESSAGE_TYPES: ReadonlySet<string> = new Set(['offer', 'answer']);
 /** Hard limit: the WebSocket layer closes the connection (1009) rather than buffer more. */
 export const HARD_MAX_MESSAGE_BYTES = 1024 * 1024;
 
@@ -49,7 +56,7 @@ export const IceCandidate = z.object({
 });
 export type IceCandidate = z.infer<typeof IceCandidate>;
 
-const Sdp = z.string().min(1).max(MAX_MESSAGE_BYTES);
+const Sdp = z.string().min(1).max(MAX_SDP_MESSAGE_BYTES);
 
 /**
  * Hosts (who hold the host link) and moderators (made so by a host or moderator) moderate; guests

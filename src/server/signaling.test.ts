@@ -64,7 +64,7 @@ describe('signaling validation', () => {
 
   test('a message over the soft size limit gets too-large and the connection stays open', async () => {
     const c = await new Client().open();
-    c.send({ type: 'answer', sdp: 'v'.repeat(MAX_MESSAGE_BYTES + 10) });
+    c.send({ type: 'relay', data: 'v'.repeat(MAX_MESSAGE_BYTES + 10) });
     const e = await c.next('error');
     assert.equal(e.code, 'too-large');
     await c.assertAlive();

@@ -38,6 +38,13 @@ const HIGH_LOSS = 0.1;
 const LOW_LOSS = 0.02;
 const BACKOFF = 0.85;
 const INCREASE_PER_S = 1.35;
+/**
+ * Above the rate at which the link last overflowed, growth is this much slower (as GCC's additive
+ * increase near its last maximum): the next layer gets tried there only now and then. Once more
+ * than SAME_LEVEL times that rate has arrived without trouble, the link got better and the old
+ * level no longer counts.
+ */
+const NEAR_OVERFLOW_INCREASE_PER_S = 1.08;
 const HEADROOM_BPS = 1_000_000;
 /**
  * No growth this soon after a back-off: the queue needs time to drain. A back-off at about the rate
@@ -178,7 +185,9 @@ export class DownlinkEstimator {
       this.estimate = Math.min(this.estimate, receiveBps * BACKOFF);
       this.trend = 0; // one back-off per rise: a path that got longer doesn't count again
     } else if (loss <= LOW_LOSS && queueDelay <= STANDING_QUEUE_MS && nowMs - this.lastBackoffMs >= this.holdMs) {
-      const grown = this.estimate * Math.pow(INCREASE_PER_S, dtMs / 1000);
+      if (receiveBps > this.overflowBps * SAME_LEVEL) this.overflowBps = 0;
+      const perS = this.overflowBps > 0 && this.estimate >= this.overflowBps ? NEAR_OVERFLOW_INCREASE_PER_S : INCREASE_PER_S;
+      const grown = this.estimate * Math.pow(perS, dtMs / 1000);
       this.estimate = Math.max(this.estimate, Math.min(grown, 2 * receiveBps + HEADROOM_BPS));
     }
     this.estimate = Math.min(MAX_ESTIMATE_BPS, Math.max(MIN_ESTIMATE_BPS, this.estimate));

@@ -99,20 +99,34 @@ export class Consumer {
     if (ready && !wasReady) this.requestKeyframe();
   }
 
-  /** The subscriber lost a picture: a keyframe of what it receives (or is about to). */
+  /**
+   * The subscriber lost a picture: a keyframe of what it receives. While it receives nothing yet,
+   * of the layer it heads for, and of the lowest one too, whose small keyframe starts the picture
+   * soonest (see takes()).
+   */
   requestKeyframe(): void {
-    const layer = this.currentLayer !== NO_LAYER ? this.currentLayer : this.targetLayer;
-    if (layer !== NO_LAYER) this.producerRef?.requestKeyframe(layer);
+    if (this.currentLayer !== NO_LAYER) return this.producerRef?.requestKeyframe(this.currentLayer);
+    if (this.targetLayer === NO_LAYER) return;
+    this.producerRef?.requestKeyframe(this.targetLayer);
+    if (this.targetLayer > 0) this.producerRef?.requestKeyframe(0);
   }
 
   /**
    * Hot path: whether this consumer forwards a packet of `layer`. A keyframe of the target layer
-   * switches to it; packets of other layers are dropped.
+   * switches to it; packets of other layers are dropped. While nothing is forwarded yet, a keyframe
+   * of a lower layer than the target starts the picture: the first frame comes sooner, and the
+   * target's keyframe switches it up.
    */
   takes(layer: number, keyframe: boolean): boolean {
     if (!this.ready) return false;
     if (layer === this.currentLayer) return true;
-    if (layer !== this.targetLayer) return false;
+    if (layer !== this.targetLayer) {
+      if (!keyframe || this.currentLayer !== NO_LAYER || layer > this.targetLayer || this.targetLayer === NO_LAYER) return false;
+      this.currentLayer = layer;
+      this.rebase = true;
+      this.producerRef?.requestKeyframe(this.targetLayer);
+      return true;
+    }
     if (!keyframe) {
       if (this.currentLayer === NO_LAYER) this.producerRef?.requestKeyframe(layer);
       return false;

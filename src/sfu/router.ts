@@ -226,11 +226,14 @@ export class Router {
     for (const peer of this.peers.values()) this.dynacast(peer);
   }
 
-  /** Tells a publisher which of its camera layers anybody receives. */
+  /** Tells a publisher which of its camera layers anybody receives (and the quarter layer always). */
   private dynacast(peer: Peer): void {
     const camera = peer.transport.producer('camera');
     if (!camera?.simulcast) return;
     const active: boolean[] = new Array<boolean>(LAYER_COUNT).fill(false);
+    // The quarter layer always runs (at most 150 kbit/s): someone who joins, or scrolls a tile into
+    // view, gets a first picture at once instead of waiting for an encoder to start.
+    active[0] = true;
     for (const c of camera.consumerList) {
       if (c.wanted !== NO_LAYER) active[c.wanted] = true;
       if (c.current !== NO_LAYER) active[c.current] = true; // until the switch away from it

@@ -37,9 +37,6 @@ const LOSS_DECAY = 0.5;
 const HIGH_LOSS = 0.1;
 const LOW_LOSS = 0.02;
 const BACKOFF = 0.85;
-const MAX_CUT = 0.5;
-/** What was sent was at least this share of the estimate: the link, not the sender, was the limit. */
-const AT_LIMIT = 0.7;
 const INCREASE_PER_S = 1.35;
 /**
  * Above the rate at which the link last overflowed, growth is this much slower (as GCC's additive
@@ -77,8 +74,6 @@ export class DownlinkEstimator {
   private overflowBps = 0;
   // This window's feedback.
   private ackedBytes = 0;
-  /** Sent since the last update (whatever the feedback says of it yet). */
-  private windowSentBytes = 0;
   private received = 0;
   private lost = 0;
   private delaySum = 0;
@@ -110,7 +105,6 @@ export class DownlinkEstimator {
   onSent(seq: number, bytes: number, nowMs: number): void {
     this.sentAtMs[seq] = nowMs;
     this.sentBytes[seq] = Math.min(bytes + RTP_OVERHEAD_BYTES, 0xffff);
-    this.windowSentBytes += bytes + RTP_OVERHEAD_BYTES;
   }
 
   /** A transport-cc feedback packet from the subscriber, as werift parsed it. */
@@ -179,22 +173,16 @@ export class DownlinkEstimator {
     const queueGrowing = this.trend > RISING_MS && queueDelay > MIN_OVERUSE_QUEUE_MS;
     this.congested = loss > HIGH_LOSS || queueGrowing;
     if (this.congested) {
-      // One back-off at most halves the estimate: sent far below it (layers still ramping up, a
-      // stall of the receiving browser), 85 % of what arrived would be a cut the link never asked
-      // for. If the link really is that narrow, the next overflows take it down further.
-      const backedOff = Math.max(receiveBps * BACKOFF, this.estimate * MAX_CUT);
-      if (this.estimate > backedOff) {
-        // A new overflow, not the last one still draining; and only a rate near the estimate is
-        // the link's limit (a failed probe), not one far below it.
+      if (this.estimate > receiveBps * BACKOFF) {
+        // A new overflow, not the last one still draining.
         if (nowMs - this.lastBackoffMs >= this.holdMs) {
-          const atLimit = (this.windowSentBytes * 8 * 1000) / dtMs >= this.estimate * AT_LIMIT;
-          const failedAgain = atLimit && receiveBps <= this.overflowBps * SAME_LEVEL;
+          const failedAgain = receiveBps <= this.overflowBps * SAME_LEVEL;
           this.holdMs = failedAgain ? Math.min(MAX_HOLD_MS, this.holdMs * 2) : HOLD_AFTER_BACKOFF_MS;
-          if (atLimit) this.overflowBps = receiveBps;
+          this.overflowBps = receiveBps;
         }
         this.lastBackoffMs = nowMs;
       }
-      this.estimate = Math.min(this.estimate, backedOff);
+      this.estimate = Math.min(this.estimate, receiveBps * BACKOFF);
       this.trend = 0; // one back-off per rise: a path that got longer doesn't count again
     } else if (loss <= LOW_LOSS && queueDelay <= STANDING_QUEUE_MS && nowMs - this.lastBackoffMs >= this.holdMs) {
       if (receiveBps > this.overflowBps * SAME_LEVEL) this.overflowBps = 0;
@@ -229,7 +217,6 @@ export class DownlinkEstimator {
   private resetWindow(): void {
     this.outage = false;
     this.ackedBytes = 0;
-    this.windowSentBytes = 0;
     this.received = 0;
     this.lost = 0;
     this.delaySum = 0;

@@ -11,18 +11,19 @@ test('resends take at most a fifth of the downlink estimate', () => {
   assert.ok(bps > 180_000 && bps <= 200_000, `resent ${Math.round(bps)} bits/s`);
 });
 
-test('a short burst of NACKs after a quiet spell is served at once, up to a quarter second of the share', () => {
+test('a burst of NACKs after a quiet spell is served at once, up to a second of the share', () => {
   const budget = new ResendBudget(() => 1_000_000, 0);
   let served = 0;
   while (budget.take(1000, 5000)) served++;
-  assert.equal(served, 6); // 1 Mbit/s x 0.2 x 0.25 s = 6250 bytes
+  assert.equal(served, 25); // 1 Mbit/s x 0.2 x 1 s = 25,000 bytes
 });
 
 test('the share follows the estimate', () => {
   let estimate = 1_000_000;
   const budget = new ResendBudget(() => estimate, 0);
-  assert.ok(budget.take(6000, 1000));
+  assert.ok(budget.take(25_000, 1000));
   estimate = 100_000;
   assert.ok(!budget.take(1000, 1001));
-  assert.ok(budget.take(600, 2000));
+  assert.ok(budget.take(2400, 2000));
+  assert.ok(!budget.take(200, 2000));
 });

@@ -4,8 +4,8 @@
  * every NACK a resend into the same full queue; without a bound the resends feed the loss.
  */
 const SHARE = 0.2;
-/** The bucket holds this long a stretch of the allowed rate, so a short burst of NACKs is served. */
-const BURST_S = 0.25;
+/** The bucket holds this long a stretch of the allowed rate, so the losses of a keyframe's burst are served. */
+const BURST_S = 1;
 
 export class ResendBudget {
   private tokens = 0;

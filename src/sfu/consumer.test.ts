@@ -22,7 +22,9 @@ test('before its first frame a subscriber starts on a lower layer keyframe, then
   assert.equal(consumer.takes(0, true), true, 'a keyframe of a lower layer starts the picture');
   assert.equal(consumer.current, 0);
   assert.equal(consumer.takes(1, true), false, 'once started, only the target layer switches');
+  requests.length = 0;
   assert.equal(consumer.takes(2, false), false);
+  assert.deepEqual(requests, [2], 'the target layer flowing without a keyframe: asks for one again');
   assert.equal(consumer.takes(2, true), true);
   assert.equal(consumer.current, 2);
   assert.equal(consumer.takes(0, true), false);

@@ -128,7 +128,9 @@ export class Consumer {
       return true;
     }
     if (!keyframe) {
-      if (this.currentLayer === NO_LAYER) this.producerRef?.requestKeyframe(layer);
+      // Still waiting for the target's keyframe: ask again (the publisher throttles it), since a
+      // request or the keyframe itself may have been lost, and VP8 sends none unasked.
+      this.producerRef?.requestKeyframe(layer);
       return false;
     }
     this.currentLayer = layer;

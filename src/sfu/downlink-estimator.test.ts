@@ -111,7 +111,7 @@ test('sending layers over a link too slow for the top one, it tries the top laye
   const tries = (from: number, to: number) =>
     h.filter((x, i) => x.t >= from && x.t < to && i > 0 && x.bps >= layers[2]! && h[i - 1]!.bps < layers[2]!).length;
   const figures = `tries of the top layer: first 30 s ${tries(0, 30_000)}, last 60 s ${tries(60_000, 120_000)}`;
-  assert.ok(tries(0, 30_000) <= 1, figures);
+  assert.ok(tries(0, 30_000) <= 3, figures);
   assert.ok(tries(60_000, 120_000) <= 2, figures);
   assert.ok(after(h, 10_000).every((b) => b >= layers[1]!), `fell below the middle layer: ${figures}`);
 });
@@ -121,6 +121,13 @@ test('a 5 s cut of the link is an outage, not congestion: the estimate is the sa
   const h = simulate({ capacityBps: 5_000_000, lossRate: 0.02, appMaxBps: 10_000_000, seconds: 25, layers, delayMs: 20, cut: [10_000, 15_000] });
   const figures = JSON.stringify(after(h, 9_000).map((b) => Math.round(b / 1000)));
   assert.ok(after(h, 9_000).every((b) => b >= layers[2]!), `the top layer did not survive the cut: ${figures}`);
+});
+
+test('5 % random loss without a queue is the link, not congestion: the estimate still grows', () => {
+  // A lossy Wi-Fi link: holding at every loss between 2 and 10 % would keep a subscriber at whatever
+  // one unlucky moment left it, down to audio only.
+  const h = simulate({ capacityBps: 20_000_000, lossRate: 0.05, appMaxBps: 20_000_000, seconds: 20, delayMs: 20 });
+  assert.ok(h.at(-1)!.bps > 5_000_000, `stayed at ${Math.round(h.at(-1)!.bps / 1000)} kbit/s`);
 });
 
 test('without a bottleneck it grows, and it falls within seconds when the link narrows', () => {

@@ -10,7 +10,8 @@
  *   actually arrived. Like GCC, it reacts to the delay's trend, not its level: a queue that is
  *   draining, or a path that got longer (its delay rose once and stays), is not overuse, so the
  *   estimate can't spiral down by backing off again and again from ever less traffic;
- * - loss between 2 and 10 %, or a standing queue over STANDING_QUEUE_MS: hold;
+ * - loss between 2 and 10 % with a queue building, or a standing queue over STANDING_QUEUE_MS:
+ *   hold (loss without any queue is the link's own, not congestion, and doesn't stop growth);
  * - otherwise grow by INCREASE_PER_S, at most to twice what arrived plus HEADROOM_BPS, so that a
  *   subscriber on a low layer can still earn a higher one (the next layer is the probe).
  */
@@ -184,7 +185,7 @@ export class DownlinkEstimator {
       }
       this.estimate = Math.min(this.estimate, receiveBps * BACKOFF);
       this.trend = 0; // one back-off per rise: a path that got longer doesn't count again
-    } else if (loss <= LOW_LOSS && queueDelay <= STANDING_QUEUE_MS && nowMs - this.lastBackoffMs >= this.holdMs) {
+    } else if (grows(loss, queueDelay) && nowMs - this.lastBackoffMs >= this.holdMs) {
       if (receiveBps > this.overflowBps * SAME_LEVEL) this.overflowBps = 0;
       const perS = this.overflowBps > 0 && this.estimate >= this.overflowBps ? NEAR_OVERFLOW_INCREASE_PER_S : INCREASE_PER_S;
       const grown = this.estimate * Math.pow(perS, dtMs / 1000);
@@ -222,4 +223,14 @@ export class DownlinkEstimator {
     this.delaySum = 0;
     this.delayMin = Infinity;
   }
+}
+
+/**
+ * Whether the estimate may grow: little loss and no long queue, or some loss without any queue.
+ * Loss with no queue behind it is the link's own (Wi-Fi, a lossy path), not congestion; holding on
+ * it would keep a subscriber on a lossy link at whatever one bad moment left it.
+ */
+function grows(loss: number, queueDelayMs: number): boolean {
+  if (loss <= LOW_LOSS) return queueDelayMs <= STANDING_QUEUE_MS;
+  return loss <= HIGH_LOSS && queueDelayMs <= MIN_OVERUSE_QUEUE_MS;
 }

@@ -13,7 +13,6 @@ import {
   type RTCDtlsTransport,
   type RTCRtpTransceiver,
   type RtcpPacket,
-  type RtpHeader,
   type RtpPacket,
 } from 'werift';
 import { SOURCE_KIND, type IceCandidate, type MediaKind, type MediaSource, type RemoteTrack } from '../protocol/messages.js';

@@ -8,8 +8,6 @@
 import { performance } from 'node:perf_hooks';
 import {
   RTCPeerConnection,
-  RTCRtpCodecParameters,
-  RTCRtpHeaderExtensionParameters,
   type PeerConfig,
   type RTCDtlsTransport,
   type RTCRtpSender,
@@ -19,10 +17,11 @@ import {
 } from 'werift';
 import type { IceCandidate, OfferMessage, RemoteTrack } from '../protocol/messages.js';
 import { isLoopback } from '../sfu/candidates.js';
+import { codecs, headerExtensions } from '../sfu/media-config.js';
 import { TransportFeedbackBuilder } from '../sfu/transport-feedback.js';
 import { disableWeriftTwcc } from '../sfu/werift-patches.js';
 import { randomSsrc, type ExtensionIds } from './rtp-sinks.js';
-import { EXTENSION_URIS, extensionIds, loadAnswer, mediaSection, simulcastRecvRids } from './sdp.js';
+import { extensionIds, loadAnswer, mediaSection, simulcastRecvRids } from './sdp.js';
 import './werift-client-patches.js';
 
 export interface PeerHandlers {
@@ -59,21 +58,10 @@ export interface MicrophoneSetup {
 export function peerConfig(
   pairAllowed: (local: string, remote: string) => boolean = (local, remote) => isLoopback(local) && isLoopback(remote),
 ): Partial<PeerConfig> {
-  const ext = (uri: string) => new RTCRtpHeaderExtensionParameters({ uri });
-  const { mid, rid, transportCc, audioLevel } = EXTENSION_URIS;
   return {
-    codecs: {
-      audio: [new RTCRtpCodecParameters({ mimeType: 'audio/opus', clockRate: 48000, channels: 2, rtcpFeedback: [{ type: 'transport-cc' }] })],
-      video: [
-        new RTCRtpCodecParameters({
-          mimeType: 'video/VP8',
-          clockRate: 90000,
-          rtcpFeedback: [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }, { type: 'ccm', parameter: 'fir' }, { type: 'transport-cc' }],
-        }),
-        new RTCRtpCodecParameters({ mimeType: 'video/rtx', clockRate: 90000 }),
-      ],
-    },
-    headerExtensions: { audio: [ext(audioLevel), ext(mid), ext(transportCc)], video: [ext(mid), ext(rid), ext(transportCc)] },
+    // The SFU's own lists, so a synthetic participant supports exactly what the SFU offers.
+    codecs: codecs(),
+    headerExtensions: headerExtensions(),
     bundlePolicy: 'max-bundle',
     iceServers: [],
     // werift skips loopback unless named.

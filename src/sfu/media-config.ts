@@ -26,7 +26,7 @@ const AUDIO_LEVEL_URI = 'urn:ietf:params:rtp-hdrext:ssrc-audio-level';
  */
 export const EXTENSION_IDS = { audioLevel: 1, mid: 4, transportCc: 5, rid: 6 } as const;
 
-function headerExtensions(): PeerConfig['headerExtensions'] {
+export function headerExtensions(): PeerConfig['headerExtensions'] {
   const audioLevel = new RTCRtpHeaderExtensionParameters({ uri: AUDIO_LEVEL_URI });
   const mid = new RTCRtpHeaderExtensionParameters({ uri: MID_URI });
   const twcc = new RTCRtpHeaderExtensionParameters({ uri: TRANSPORT_CC_URI });
@@ -34,7 +34,8 @@ function headerExtensions(): PeerConfig['headerExtensions'] {
   return { audio: [audioLevel, mid, twcc], video: [mid, twcc, rid] };
 }
 
-function codecs(): PeerConfig['codecs'] {
+/** The codecs every Confab peer offers or answers with: the SFU, and the load generator's participants. */
+export function codecs(): PeerConfig['codecs'] {
   return {
     audio: [
       new RTCRtpCodecParameters({

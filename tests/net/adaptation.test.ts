@@ -8,12 +8,11 @@
  * back; on a link too slow for any video it receives audio only and its page says so.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { launchBrowser, waitFor } from '../helpers/browser.js';
+import { describe, test } from 'node:test';
+import { waitFor } from '../helpers/browser.js';
 import { Participant, type RemoteMediaStats } from '../helpers/meeting-page.js';
-import { createEmulatedLink, netemUnavailable, type EmulatedLink } from '../helpers/netem.js';
-import { startServer, type RunningServer } from '../helpers/server.js';
+import { useEmulatedCall } from '../helpers/emulated-call.js';
+import { netemUnavailable } from '../helpers/netem.js';
 
 const FAST = { rateKbps: 8000, delayMs: 10 };
 const CONSTRAINED = { rateKbps: 1000, delayMs: 50, lossPercent: 2 };
@@ -26,31 +25,12 @@ interface Inbound extends RemoteMediaStats {
 }
 
 describe('bandwidth adaptation over an emulated link', { skip: netemUnavailable() }, () => {
-  let link: EmulatedLink;
-  let server: RunningServer;
-  let origin: string;
-  let inside: Browser;
-  let outside: Browser;
   let host: Participant;
   let remote: Participant;
   let hostId: string;
-
-  before(async () => {
-    link = await createEmulatedLink({ down: FAST, up: FAST });
-    server = await startServer({ HOST: link.hostAddress, CONFAB_RTC_LISTEN_IPS: link.hostAddress });
-    origin = `http://${link.hostAddress}:${server.port}`;
-    const args = [`--unsafely-treat-insecure-origin-as-secure=${origin}`];
-    inside = await link.launchBrowser(args);
-    outside = await launchBrowser(args);
-  });
-
-  after(async () => {
+  const fx = useEmulatedCall({ down: FAST, up: FAST }, async () => {
     await host?.close();
     await remote?.close();
-    await inside?.close();
-    await outside?.close();
-    await server?.stop();
-    await link?.close();
   });
 
   /** The host's camera as the remote participant decodes it, with Chrome's freeze counters. */
@@ -98,11 +78,11 @@ describe('bandwidth adaptation over an emulated link', { skip: netemUnavailable(
   };
 
   test('fast link: the full layer', { timeout: 120_000 }, async () => {
-    host = await Participant.open(outside, `${origin}/#hostkey=${server.hostKey}`, 'Host');
+    host = await Participant.open(fx.outside, `${fx.origin}/#hostkey=${fx.server.hostKey}`, 'Host');
     const meetingUrl = await host.startMeeting('Adaptation', { lobby: false });
     await host.join();
     hostId = await host.participantId();
-    remote = await Participant.open(inside, meetingUrl, 'Remote', { context: { viewport: { width: 1280, height: 900 } } });
+    remote = await Participant.open(fx.inside, meetingUrl, 'Remote', { context: { viewport: { width: 1280, height: 900 } } });
     await remote.join();
     await remote.page.click('#toggle-video'); // only the host's camera is measured
     await remote.page.click(`[data-participant-id="${hostId}"] .tile-pin`);
@@ -131,7 +111,7 @@ describe('bandwidth adaptation over an emulated link', { skip: netemUnavailable(
   };
 
   test('1 Mbit/s, 50 ms, 2 % loss: the video keeps decoding, with few freezes', { timeout: 120_000 }, async () => {
-    await link.set({ down: CONSTRAINED, up: CONSTRAINED });
+    await fx.link.set({ down: CONSTRAINED, up: CONSTRAINED });
     const start = await decodingAt('any layer', (w) => w > 0, 60_000);
     const { fps, frozenShare, figures } = await observe(start, 10_000);
     console.log(`1 Mbit/s link: ${figures}`);
@@ -140,7 +120,7 @@ describe('bandwidth adaptation over an emulated link', { skip: netemUnavailable(
   });
 
   test('500 kbit/s, 50 ms, 2 % loss: a lower layer that keeps decoding, with few freezes', { timeout: 120_000 }, async () => {
-    await link.set({ down: NARROW, up: NARROW });
+    await fx.link.set({ down: NARROW, up: NARROW });
     const lower = await decodingAt('a lower layer', (w) => w > 0 && w <= 700, 60_000);
     const { fps, frozenShare, narrowShare, figures } = await observe(lower, 15_000, 700);
     console.log(`500 kbit/s link: ${figures}`);
@@ -151,14 +131,14 @@ describe('bandwidth adaptation over an emulated link', { skip: netemUnavailable(
   });
 
   test('the link is fast again: the layer climbs back', { timeout: 120_000 }, async () => {
-    await link.set({ down: FAST, up: FAST });
+    await fx.link.set({ down: FAST, up: FAST });
     await decodingAt('the full layer again', (w) => w >= 1000, 90_000);
   });
 
   test('too slow for any video: audio only, and the page says so', { timeout: 120_000 }, async () => {
-    await link.set({ down: TOO_SLOW });
+    await fx.link.set({ down: TOO_SLOW });
     await remote.page.waitForSelector('#audio-only:not([hidden])', { timeout: 60_000 });
-    await link.set({ down: FAST });
+    await fx.link.set({ down: FAST });
     await remote.page.waitForSelector('#audio-only', { state: 'hidden', timeout: 60_000 });
     await decodingAt('video again', (w) => w > 0, 60_000);
   });

@@ -5,76 +5,54 @@
  * keeps flowing at 1 Mbit/s, 50 ms and 2% loss each way.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { launchBrowser, waitFor } from '../helpers/browser.js';
+import { describe, test } from 'node:test';
+import { waitFor } from '../helpers/browser.js';
 import { Participant } from '../helpers/meeting-page.js';
-import { createEmulatedLink, netemUnavailable, type EmulatedLink } from '../helpers/netem.js';
-import { startServer, type RunningServer } from '../helpers/server.js';
+import { useEmulatedCall } from '../helpers/emulated-call.js';
+import { netemUnavailable } from '../helpers/netem.js';
 
 const FAST = { rateKbps: 5000, delayMs: 20 };
 
 describe('a call over an emulated link', { skip: netemUnavailable() }, () => {
-  let link: EmulatedLink;
-  let server: RunningServer;
-  let origin: string;
-  let inside: Browser;
-  let outside: Browser;
   // The call tests run in order on one meeting: the host's browser outside, the remote one behind the link.
   let host: Participant;
   let remote: Participant;
   let hostId: string;
   let remoteId: string;
-
-  before(async () => {
-    link = await createEmulatedLink({ down: FAST, up: FAST });
-    // HTTP, WebSocket and media all on the link's host address: the only one the namespace reaches.
-    server = await startServer({ HOST: link.hostAddress, CONFAB_RTC_LISTEN_IPS: link.hostAddress });
-    origin = `http://${link.hostAddress}:${server.port}`;
-    // Camera, microphone and WebCrypto need a secure context, which plain http has only on localhost.
-    const args = [`--unsafely-treat-insecure-origin-as-secure=${origin}`];
-    inside = await link.launchBrowser(args);
-    outside = await launchBrowser(args);
-  });
-
-  after(async () => {
+  const fx = useEmulatedCall({ down: FAST, up: FAST }, async () => {
     await host?.close();
     await remote?.close();
-    await inside?.close();
-    await outside?.close();
-    await server?.stop();
-    await link?.close();
   });
 
   test('the home page loads in the namespace, through the link', { timeout: 30_000 }, async () => {
-    const page = await inside.newPage();
-    const before = await link.stats();
-    await page.goto(`${origin}/`);
+    const page = await fx.inside.newPage();
+    const before = await fx.link.stats();
+    await page.goto(`${fx.origin}/`);
     await page.waitForSelector('#meeting-title', { state: 'attached' });
     assert.match(await page.title(), /Confab/);
-    const stats = await link.stats();
+    const stats = await fx.link.stats();
     assert.ok(stats.down.delivered > before.down.delivered && stats.up.delivered > before.up.delivered, 'the page came through the emulator');
     await page.close();
   });
 
   test('a call flows with one participant behind 5 Mbit/s and 20 ms', { timeout: 60_000 }, async () => {
-    const beforeCall = await link.stats();
+    const beforeCall = await fx.link.stats();
     // The server prints its host link with localhost; the same key works on the link's address.
-    host = await Participant.open(outside, `${origin}/#hostkey=${server.hostKey}`, 'Host');
+    host = await Participant.open(fx.outside, `${fx.origin}/#hostkey=${fx.server.hostKey}`, 'Host');
     const meetingUrl = await host.startMeeting('Emulated link', { lobby: false });
     await host.join();
-    remote = await Participant.open(inside, meetingUrl, 'Remote');
+    remote = await Participant.open(fx.inside, meetingUrl, 'Remote');
     await remote.join();
     [hostId, remoteId] = [await host.participantId(), await remote.participantId()];
     await Promise.all([host.expectMediaFlowing([remoteId]), remote.expectMediaFlowing([hostId])]);
-    const s = await link.stats();
+    const s = await fx.link.stats();
     // The namespace has no other way out, so this holds by construction; it checks the counters.
     assert.ok(s.up.delivered - beforeCall.up.delivered > 100 && s.down.delivered - beforeCall.down.delivered > 100, 'media crossed the link both ways');
   });
 
   test('the call survives a 5 s cut', { timeout: 60_000 }, async () => {
     const cutAt = Date.now();
-    const atCut = await link.cut();
+    const atCut = await fx.link.cut();
     const framesAt = async () => (await remote.remoteMedia()).find((m) => m.participantId === hostId && m.kind === 'video')?.framesDecoded ?? 0;
     // Stopped: the count a second ago is the count now (the jitter buffer drains for a moment).
     const samples: { at: number; frames: number }[] = [];
@@ -86,7 +64,7 @@ describe('a call over an emulated link', { skip: netemUnavailable() }, () => {
     }, 4_500, 250);
     await new Promise((r) => setTimeout(r, Math.max(0, cutAt + 5_000 - Date.now()))); // the cut's length, not a condition
     assert.equal(await framesAt(), frozen, 'no video crossed the cut');
-    const s = await link.restore();
+    const s = await fx.link.restore();
     assert.ok(s.down.cutDropped > atCut.down.cutDropped && s.up.cutDropped > atCut.up.cutDropped, 'the cut dropped media both ways');
     await Promise.all([host.expectMediaFlowing([remoteId]), remote.expectMediaFlowing([hostId])]);
     console.log(`5 s cut: media back ${Date.now() - cutAt - 5_000} ms after restore`);
@@ -97,12 +75,12 @@ describe('a call over an emulated link', { skip: netemUnavailable() }, () => {
 
   test('the call flows at 1 Mbit/s, 50 ms and 2% loss each way', { timeout: 60_000 }, async () => {
     const impaired = { rateKbps: 1000, delayMs: 50, lossPercent: 2 };
-    const before = await link.set({ down: impaired, up: impaired });
+    const before = await fx.link.set({ down: impaired, up: impaired });
     const startedAt = Date.now();
     await Promise.all([host.expectMediaFlowing([remoteId], 30), remote.expectMediaFlowing([hostId], 30)]);
     // Sustained, not a burst: another 20 frames each within 5 s.
     await Promise.all([host.expectMediaFlowing([remoteId], 20, 5_000), remote.expectMediaFlowing([hostId], 20, 5_000)]);
-    const s = await link.stats();
+    const s = await fx.link.stats();
     const delta = (d: 'down' | 'up', k: 'lost' | 'queueDropped' | 'deliveredBytes') => s[d][k] - before[d][k];
     const kbps = (d: 'down' | 'up') => ((delta(d, 'deliveredBytes') * 8) / (Date.now() - startedAt)).toFixed(0);
     console.log(

@@ -98,7 +98,7 @@ export function createRequestHandler(deps: HttpDeps): (req: IncomingMessage, res
       }
       case 'metrics':
         // Operational counters only; served to the machine itself, not the world.
-        if (!isLoopbackRequest(req) || req.headers['x-forwarded-for'] !== undefined) return json(res, 404, { error: 'not found' });
+        if (!fromThisMachine(req) || req.headers['x-forwarded-for'] !== undefined) return json(res, 404, { error: 'not found' });
         void deps.metrics.registry.metrics().then((body) => {
           res.writeHead(200, { 'Content-Type': deps.metrics.registry.contentType, 'Cache-Control': 'no-store' });
           res.end(body);
@@ -199,9 +199,10 @@ function tooMany(res: ServerResponse, decision: ThrottleDecision): void {
   json(res, 429, { error: 'rate-limited', retryAfterSeconds: retry });
 }
 
-function isLoopbackRequest(req: IncomingMessage): boolean {
+/** Loopback, or a connection whose two ends are the same address (when the server listens on only one). */
+function fromThisMachine(req: IncomingMessage): boolean {
   const a = req.socket.remoteAddress ?? '';
-  return a === '::1' || a.startsWith('127.') || a.startsWith('::ffff:127.');
+  return a === '::1' || a.startsWith('127.') || a.startsWith('::ffff:127.') || a === req.socket.localAddress;
 }
 
 function json(res: ServerResponse, status: number, body: unknown): void {

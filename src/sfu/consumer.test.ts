@@ -39,3 +39,19 @@ test('a higher layer than the target never starts the picture, nor anything whil
   assert.equal(consumer.takes(0, true), false);
   assert.equal(consumer.current, NO_LAYER);
 });
+
+test('after a switch up, the layer switched from is the fallback for a while; a first picture leaves none', () => {
+  const { consumer } = videoConsumer();
+  consumer.setTarget(1);
+  consumer.setReady(true);
+  assert.equal(consumer.takes(1, true), true);
+  assert.equal(consumer.fallback, NO_LAYER, 'the first picture is no switch up');
+  consumer.setTarget(2);
+  const before = performance.now();
+  assert.equal(consumer.takes(2, true), true);
+  assert.equal(consumer.fallback, 1);
+  assert.ok(consumer.fallbackUntilMs > before + 1000, 'kept running for seconds, not one tick');
+  consumer.setTarget(1);
+  assert.equal(consumer.takes(1, true), true);
+  assert.equal(consumer.fallback, 1, 'a switch down changes nothing');
+});

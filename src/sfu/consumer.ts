@@ -14,6 +14,12 @@ const NO_EXTENSIONS: RtpPacket['header']['extensions'] = Object.freeze([]) as un
 
 /** No layer: video waits for a keyframe (of `targetLayer`), or is paused when that is NO_LAYER too. */
 export const NO_LAYER = -1;
+/**
+ * After a switch up, the layer switched from stays running this long (dynacast): if the link turns
+ * out not to carry the new layer, the fall back is to a layer that still flows, at its next
+ * keyframe, not to the quarter layer while the encoder restarts the other.
+ */
+const FALLBACK_HOLD_MS = 8000;
 
 export class Consumer {
   private producerRef: Producer | null = null;
@@ -34,6 +40,9 @@ export class Consumer {
   private ready = false;
   /** The layer the subscriber's plan asks of the publisher (dynacast); NO_LAYER for none. */
   wanted = NO_LAYER;
+  /** The layer of the latest switch up, kept running until `fallbackUntilMs` (see FALLBACK_HOLD_MS). */
+  fallback = NO_LAYER;
+  fallbackUntilMs = 0;
 
   constructor(
     readonly kind: MediaKind,
@@ -51,6 +60,11 @@ export class Consumer {
 
   get ssrc(): number {
     return this.transceiver.sender.ssrc;
+  }
+
+  /** Forwarding media now: ready, and a layer flows. */
+  get sending(): boolean {
+    return this.ready && this.currentLayer !== NO_LAYER;
   }
 
   /** The layer this consumer is heading for (NO_LAYER: paused). */
@@ -132,6 +146,10 @@ export class Consumer {
       // request or the keyframe itself may have been lost, and VP8 sends none unasked.
       this.producerRef?.requestKeyframe(layer);
       return false;
+    }
+    if (layer > this.currentLayer && this.currentLayer !== NO_LAYER) {
+      this.fallback = this.currentLayer;
+      this.fallbackUntilMs = performance.now() + FALLBACK_HOLD_MS;
     }
     this.currentLayer = layer;
     this.rebase = true;

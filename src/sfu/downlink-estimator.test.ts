@@ -105,6 +105,23 @@ test('sending layers over a lossy link whose path gets 40 ms longer, it holds in
   assert.ok(Math.min(...after(h, 20_000)) >= 560_000, `did not return to the top layer: ${figures}`);
 });
 
+test('a delay step that spans two windows costs one back-off, not a second one against the cut traffic', () => {
+  const h = simulate({
+    capacityBps: 5_000_000,
+    lossRate: 0,
+    appMaxBps: 10_000_000,
+    seconds: 14,
+    layers: [100_000, 300_000, 800_000],
+    delayMs: 10,
+    delayChangesAtMs: 10_250, // mid-window: the step's mean delay rises over two windows
+    delayAfterMs: 50,
+  });
+  const drops = h.filter((x, i) => x.t >= 10_000 && i > 0 && x.bps < h[i - 1]!.bps).length;
+  const figures = JSON.stringify(after(h, 9_500).map((b) => Math.round(b / 1000)));
+  assert.ok(drops <= 1, `${drops} back-offs: ${figures}`);
+  assert.ok(after(h, 10_000).every((b) => b >= 300_000), `fell below the middle layer: ${figures}`);
+});
+
 test('sending layers over a link too slow for the top one, it tries the top layer rarely, and ever more rarely', () => {
   const layers = [100_000, 300_000, 800_000];
   const h = simulate({ capacityBps: 500_000, lossRate: 0.02, appMaxBps: 10_000_000, seconds: 120, layers, delayMs: 50 });

@@ -59,6 +59,8 @@ const MAX_HOLD_MS = 30_000;
 const SAME_LEVEL = 1.3;
 /** The delay baseline is the minimum over this many recent windows. */
 const BASELINE_WINDOWS = 20;
+/** `recentReceiveBps` looks back this many windows (2 s on the router's tick). */
+const RECENT_WINDOWS = 4;
 const RTP_OVERHEAD_BYTES = 40; // IP + UDP + SRTP auth tag, roughly
 const MIN_REPORTS = 10;
 
@@ -93,6 +95,9 @@ export class DownlinkEstimator {
   lastQueueDelayMs = 0;
   /** The latest update found the link overflowing (and backed off). */
   congested = false;
+  /** What arrived (bits/s) in each of the last few windows, for `recentReceiveBps`. */
+  private readonly recentReceive = new Float64Array(RECENT_WINDOWS);
+  private recentIndex = 0;
 
   constructor(initialBps = INITIAL_ESTIMATE_BPS) {
     this.estimate = initialBps;
@@ -100,6 +105,13 @@ export class DownlinkEstimator {
 
   get estimateBps(): number {
     return this.estimate;
+  }
+
+  /** The most that arrived (bits/s) in any of the last RECENT_WINDOWS windows: what the link has shown it carries. */
+  get recentReceiveBps(): number {
+    let max = 0;
+    for (const bps of this.recentReceive) max = Math.max(max, bps);
+    return max;
   }
 
   /** Hot path: the SFU sent packet `seq` (transport-wide) of `bytes` payload+header bytes. */
@@ -169,6 +181,8 @@ export class DownlinkEstimator {
       this.prevMeanDelay = meanDelay;
     }
     this.lastReceiveBps = receiveBps;
+    this.recentReceive[this.recentIndex] = receiveBps;
+    this.recentIndex = (this.recentIndex + 1) % RECENT_WINDOWS;
     this.lastLoss = loss;
     this.lastQueueDelayMs = queueDelay;
     const queueGrowing = this.trend > RISING_MS && queueDelay > MIN_OVERUSE_QUEUE_MS;
@@ -184,7 +198,11 @@ export class DownlinkEstimator {
         this.lastBackoffMs = nowMs;
       }
       this.estimate = Math.min(this.estimate, receiveBps * BACKOFF);
-      this.trend = 0; // one back-off per rise: a path that got longer doesn't count again
+      // One back-off per rise: the next window is the new reference. A delay step (a path that got
+      // longer) often spans two windows and would otherwise count twice, the second time against
+      // the traffic the first back-off already cut.
+      this.trend = 0;
+      this.prevMeanDelay = NaN;
     } else if (grows(loss, queueDelay) && nowMs - this.lastBackoffMs >= this.holdMs) {
       if (receiveBps > this.overflowBps * SAME_LEVEL) this.overflowBps = 0;
       const perS = this.overflowBps > 0 && this.estimate >= this.overflowBps ? NEAR_OVERFLOW_INCREASE_PER_S : INCREASE_PER_S;

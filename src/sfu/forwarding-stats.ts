@@ -11,4 +11,10 @@ export const forwardingStats = {
   keyframeRequests: 0,
   /** Transport-wide congestion-control feedback packets sent. */
   transportFeedbackPackets: 0,
+  /** Upgrade probes (upgrade-probe.ts) whose rate the link carried: the layer went up. */
+  probesCarried: 0,
+  /** Upgrade probes that ended without the upgrade (the estimate backed off, or the plan changed). */
+  probesRefused: 0,
+  /** Upgrade probes that neither arrived nor overflowed in time: the layer went up unproven. */
+  probesTimedOut: 0,
 };

@@ -3,14 +3,14 @@ import { test } from 'node:test';
 import { LAYER_MAX_BITRATE } from '../protocol/simulcast.js';
 import { ProducerLayer } from './producer.js';
 
-test('a simulcast layer costs what it measured, but never less than half its cap', () => {
+test('a simulcast layer costs what it measured, but never less than three quarters of its cap', () => {
   const full = new ProducerLayer(2);
-  const floor = LAYER_MAX_BITRATE[2]! / 2;
+  const floor = LAYER_MAX_BITRATE[2]! * 0.75;
   assert.equal(full.cost, floor, 'unmeasured');
   full.bitrate = 300_000; // ramping up after dynacast resumed it
   assert.equal(full.cost, floor);
-  full.bitrate = 1_200_000;
-  assert.equal(full.cost, 1_200_000);
+  full.bitrate = 1_400_000;
+  assert.equal(full.cost, 1_400_000);
 });
 
 test('a single-layer video costs what it measured, or half the cap before that', () => {

@@ -21,6 +21,12 @@ const KEYFRAME_REQUEST_INTERVAL_MS = 300;
 const SPEECH_LEVEL = 50;
 /** Loud packets per tick (about 25 arrive per 500 ms) that make a participant a current speaker. */
 const SPEECH_PACKETS_PER_TICK = 5;
+/**
+ * A simulcast layer costs the allocator at least this share of its cap: an encoder climbs towards
+ * its cap whenever the picture moves (Chromium's still fake camera sends about half of it, a real
+ * one in motion nearly all of it). A link that can't carry that much gets the layer below.
+ */
+const SIMULCAST_COST_SHARE_OF_CAP = 0.75;
 /** What a camera's full layer usually is (720p), for sizes not yet seen in a keyframe. */
 const TYPICAL_FULL_HEIGHT = 720;
 
@@ -47,17 +53,18 @@ export class ProducerLayer {
     this.simulcast = simulcastIndex !== undefined;
     this.nack = this.simulcast ? new NackGenerator() : undefined;
     const top = LAYER_COUNT - 1;
-    this.nominalBps = LAYER_MAX_BITRATE[simulcastIndex ?? top]! / 2;
+    const cap = LAYER_MAX_BITRATE[simulcastIndex ?? top]!;
+    this.nominalBps = this.simulcast ? cap * SIMULCAST_COST_SHARE_OF_CAP : cap / 2;
     this.nominalHeight = TYPICAL_FULL_HEIGHT / LAYER_SCALE_DOWN[simulcastIndex ?? top]!;
   }
 
   /**
    * Cost of forwarding this layer, for the allocator. A simulcast layer costs what it measured, but
-   * at least half the most the publisher gives it: the encoder may climb to that whenever the
-   * picture moves, and it measures low while it ramps up after dynacast resumed it, which would
-   * tempt the allocator into switches that the link can't carry a second later (each one a
-   * keyframe). A single-layer video has nothing lower to fall back to, so it costs what it measured,
-   * or half its cap before that.
+   * at least SIMULCAST_COST_SHARE_OF_CAP of the most the publisher gives it: the encoder may climb
+   * to that whenever the picture moves, and it measures low while it ramps up after dynacast resumed
+   * it, which would tempt the allocator into switches that the link can't carry a second later
+   * (each one a keyframe). A single-layer video has nothing lower to fall back to, so it costs what
+   * it measured, or half its cap before that.
    */
   get cost(): number {
     return this.simulcast ? Math.max(this.bitrate, this.nominalBps) : this.bitrate > 0 ? this.bitrate : this.nominalBps;

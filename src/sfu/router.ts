@@ -11,8 +11,8 @@
 import type { IceCandidate, MessageOf, ServerMessage, TileView } from '../protocol/messages.js';
 import { LAYER_COUNT } from '../protocol/simulcast.js';
 import type { RtcConfig } from '../server/config.js';
-import { NO_LAYER } from './consumer.js';
-import { planForwarding, tileKey, type RemoteVideo, type SubscriberView } from './forwarding-plan.js';
+import { NO_LAYER, type Consumer } from './consumer.js';
+import { planForwarding, tileKey, type RemoteVideo, type SubscriberView, type VideoPlan } from './forwarding-plan.js';
 import { selectLastN } from './last-n.js';
 import type { MediaTap } from './media-tap.js';
 import type { Producer } from './producer.js';
@@ -178,6 +178,7 @@ export class Router {
     for (const t of this.transports.values()) {
       for (const p of t.producers) p.tick(now, elapsed);
       t.downlink.update(now);
+      t.measureSendRate(elapsed);
     }
     this.plan();
   };
@@ -202,13 +203,18 @@ export class Router {
         source: c.producer!.source === 'screen' ? 'screen' : 'camera',
         layers: c.producer!.layers,
       }));
-      const budget = subscriber.downlink.estimateBps - subscriber.forwardedAudioBps();
+      const audioBps = subscriber.forwardedAudioBps();
+      const budget = subscriber.downlink.estimateBps - audioBps;
       const { plans, audioOnly } = planForwarding(videos, peer.view, lastN, budget);
       const paused: ForwardingState['paused'] = [];
       const congested = subscriber.downlink.congested;
+      const upgrades = plans.map((plan, i) => isUpgrade(consumers[i]!, plan.layer));
+      const proven = this.upgradeProven(subscriber, videos, plans, upgrades, audioBps);
       plans.forEach((plan, i) => {
         const consumer = consumers[i]!;
-        consumer.setTarget(plan.layer);
+        // An upgrade waits for the probe, or (not flowing yet) for its layer to flow and be probed.
+        const hold = upgrades[i] && !(proven && videos[i]!.layers[plan.layer]!.flowing);
+        consumer.setTarget(hold ? consumer.target : plan.layer);
         // On an overflowing link the current layer's packets would only deepen the queue (and be
         // lost, and resent) until the lower layer's keyframe: stop it now, a short freeze instead.
         if (congested && plan.layer !== NO_LAYER && plan.layer < consumer.current) consumer.restartAtKeyframe();
@@ -226,7 +232,31 @@ export class Router {
     for (const peer of this.peers.values()) this.dynacast(peer);
   }
 
-  /** Tells a publisher which of its camera layers anybody receives (and the quarter layer always). */
+  /**
+   * Whether the plan's upgrades (`upgrades`, per video) may happen now: the subscriber's downlink
+   * recently carried what the planned layers cost. If not, its transport pads towards that rate
+   * meanwhile. Only an upgrade to a layer that flows is probed: one the publisher isn't sending (yet)
+   * can't happen, and padding for it would be waste.
+   */
+  private upgradeProven(subscriber: WebRtcTransport, videos: RemoteVideo[], plans: VideoPlan[], upgrades: boolean[], audioBps: number): boolean {
+    let upgrading = false;
+    let wantedBps = audioBps;
+    plans.forEach((plan, i) => {
+      if (plan.layer === NO_LAYER) return;
+      const layer = videos[i]!.layers[plan.layer]!;
+      wantedBps += layer.cost;
+      upgrading ||= upgrades[i]! && layer.flowing;
+    });
+    const downlink = subscriber.downlink;
+    const proven = upgrading ? subscriber.probe.allowUpgrade(wantedBps, downlink.recentReceiveBps, performance.now()) : subscriber.probe.stop();
+    subscriber.setPadding(subscriber.probe.paddingBps(subscriber.mediaSendBps));
+    return proven;
+  }
+
+  /**
+   * Tells a publisher which of its camera layers anybody receives, the quarter layer always, and
+   * for a while the one a subscriber just switched up from.
+   */
   private dynacast(peer: Peer): void {
     const camera = peer.transport.producer('camera');
     if (!camera?.simulcast) return;
@@ -234,13 +264,23 @@ export class Router {
     // The quarter layer always runs (at most 150 kbit/s): someone who joins, or scrolls a tile into
     // view, gets a first picture at once instead of waiting for an encoder to start.
     active[0] = true;
+    const now = performance.now();
     for (const c of camera.consumerList) {
       if (c.wanted !== NO_LAYER) active[c.wanted] = true;
       if (c.current !== NO_LAYER) active[c.current] = true; // until the switch away from it
+      if (c.fallback !== NO_LAYER && now < c.fallbackUntilMs) active[c.fallback] = true;
     }
     const key = active.join();
     if (key === peer.sentLayers) return;
     peer.sentLayers = key;
     peer.handlers.publishLayers(active);
   }
+}
+
+/**
+ * Going up from a layer that flows: the probe's business. A first picture isn't (its layer is a
+ * guess on the initial estimate, and waiting would slow every join), nor an upgrade already allowed.
+ */
+function isUpgrade(consumer: Consumer, layer: number): boolean {
+  return consumer.current !== NO_LAYER && layer > Math.max(consumer.current, consumer.target);
 }

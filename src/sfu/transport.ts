@@ -35,7 +35,8 @@ import { Producer } from './producer.js';
 import { ResendBudget } from './resend-budget.js';
 import { withoutRtx } from './sdp-rtx.js';
 import { TransportFeedbackBuilder } from './transport-feedback.js';
-import { disableWeriftNack, disableWeriftTwcc, observeSentRtp } from './werift-patches.js';
+import { UpgradeProbe } from './upgrade-probe.js';
+import { PADDING_PACKET_BYTES, disableWeriftNack, disableWeriftTwcc, observeSentRtp, sendRtxPadding } from './werift-patches.js';
 import { randomBytes } from 'node:crypto';
 
 export interface Offer {
@@ -59,6 +60,8 @@ const AUDIO_OVERHEAD = 1.5;
 const SOURCES: readonly MediaSource[] = ['microphone', 'camera', 'screen'];
 /** Feedback cadence: Chrome's estimator expects reports every 50-100 ms. */
 const FEEDBACK_INTERVAL_MS = 50;
+/** Probe padding goes out in bursts this far apart (small enough not to build a queue of its own). */
+const PADDING_INTERVAL_MS = 20;
 /** A client that does not answer an offer within this time is treated as gone. */
 const ANSWER_TIMEOUT_MS = 15_000;
 
@@ -86,6 +89,20 @@ export class WebRtcTransport {
   /** This participant's downlink, from the congestion feedback its browser sends. */
   readonly downlink = new DownlinkEstimator();
   private readonly resendBudget = new ResendBudget(() => this.downlink.estimateBps, performance.now());
+  /** Whether this participant's downlink carries a higher layer, before it gets one (see UpgradeProbe). */
+  readonly probe = new UpgradeProbe((outcome) => {
+    if (outcome === 'carried') forwardingStats.probesCarried++;
+    else if (outcome === 'refused') forwardingStats.probesRefused++;
+    else forwardingStats.probesTimedOut++;
+  });
+  /** What this participant was sent (bits/s) over the router's last tick, padding not included. */
+  mediaSendBps = 0;
+  /** Bytes sent since the last measureSendRate(), padding included, and padding alone. */
+  private sentBytes = 0;
+  private paddingBytes = 0;
+  private paddingBps = 0;
+  private paddingCredit = 0;
+  private paddingTimer: NodeJS.Timeout | undefined;
 
   constructor(
     readonly participantId: string,
@@ -206,6 +223,35 @@ export class WebRtcTransport {
     return bps;
   }
 
+  /** Measures `mediaSendBps` over the `elapsedMs` since the last call (the router's tick). */
+  measureSendRate(elapsedMs: number): void {
+    this.mediaSendBps = elapsedMs > 0 ? ((this.sentBytes - this.paddingBytes) * 8000) / elapsedMs : 0;
+    this.sentBytes = this.paddingBytes = 0;
+  }
+
+  /** Pads the downlink at `bps` (0: stop), for the upgrade probe. */
+  setPadding(bps: number): void {
+    this.paddingBps = bps;
+    if (bps > 0 && !this.paddingTimer && !this.closed) {
+      this.paddingCredit = 0;
+      this.paddingTimer = setInterval(this.pad, PADDING_INTERVAL_MS);
+    } else if (bps === 0 && this.paddingTimer) {
+      clearInterval(this.paddingTimer);
+      this.paddingTimer = undefined;
+    }
+  }
+
+  private readonly pad = (): void => {
+    const carrier = this.consumers.find((c) => c.kind === 'video' && c.sending);
+    if (!carrier || !this.dtls) return;
+    for (this.paddingCredit += (this.paddingBps * PADDING_INTERVAL_MS) / 8000; this.paddingCredit >= PADDING_PACKET_BYTES; this.paddingCredit -= PADDING_PACKET_BYTES) {
+      const bytes = sendRtxPadding(carrier.transceiver.sender, this.dtls, EXTENSION_IDS.transportCc);
+      if (bytes === 0) break;
+      this.paddingBytes += bytes;
+    }
+    this.paddingCredit = Math.min(this.paddingCredit, PADDING_PACKET_BYTES);
+  };
+
   /** Which of this participant's m-lines carry whose media. */
   remoteTracks(): RemoteTrack[] {
     const out: RemoteTrack[] = [];
@@ -219,6 +265,7 @@ export class WebRtcTransport {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.feedbackTimer);
+    clearInterval(this.paddingTimer);
     clearTimeout(this.answerTimer);
     for (const s of this.subscriptions) s.unSubscribe();
     for (const p of this.producers) p.close();
@@ -312,6 +359,7 @@ export class WebRtcTransport {
 
   /** Hot path: every packet sent to this participant, for the downlink estimate. */
   private readonly onSentRtp = (transportSeq: number, bytes: number): void => {
+    this.sentBytes += bytes;
     this.downlink.onSent(transportSeq, bytes, performance.now());
   };
 

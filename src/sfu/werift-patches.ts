@@ -3,7 +3,7 @@
  * werift behaviour that is wrong for an SFU, explained in docs/sfu.md. Kept here so that a werift
  * upgrade has one file to check.
  */
-import type { RTCDtlsTransport, RTCRtpReceiver, RTCRtpTransceiver, RtpHeader } from 'werift';
+import { RtpHeader, type RTCDtlsTransport, type RTCRtpReceiver, type RTCRtpSender, type RTCRtpTransceiver } from 'werift';
 
 /** werift's per-track transport-cc feedback is wrong; the transport sends transport-wide feedback itself. */
 export function disableWeriftTwcc(t: RTCRtpTransceiver): void {
@@ -51,4 +51,34 @@ export function observeSentRtp(
     }
     return send(payload, header);
   };
+}
+
+/** The most padding one RTP packet can carry (its last byte counts the padding). */
+export const PADDING_PACKET_BYTES = 255;
+const PADDING = Buffer.alloc(PADDING_PACKET_BYTES);
+PADDING[PADDING_PACKET_BYTES - 1] = PADDING_PACKET_BYTES;
+
+/**
+ * Sends one padding-only packet on `sender`'s RTX stream, with a fresh transport-wide number, so
+ * that it counts in the browser's congestion feedback (the bandwidth probe, see upgrade-probe.ts);
+ * the browser drops it after that, as libwebrtc's own probes. werift has no padding of its own: this
+ * uses the sender's RTX SSRC, payload type and sequence (shared with its NACK resends). Returns the
+ * bytes sent (header and padding), 0 when the sender has no RTX negotiated or sent no media yet.
+ */
+export function sendRtxPadding(sender: RTCRtpSender, dtls: RTCDtlsTransport, transportCcId: number): number {
+  const s = sender as unknown as { rtxPayloadType?: number; rtxSsrc: number; rtxSequenceNumber: number; timestamp?: number };
+  if (s.rtxPayloadType === undefined || s.timestamp === undefined) return 0;
+  const seq = (dtls.transportSequenceNumber = (dtls.transportSequenceNumber + 1) & 0xffff);
+  const header = new RtpHeader({
+    payloadType: s.rtxPayloadType,
+    ssrc: s.rtxSsrc,
+    sequenceNumber: s.rtxSequenceNumber,
+    timestamp: s.timestamp,
+    padding: true,
+    paddingSize: PADDING_PACKET_BYTES,
+    extensions: [{ id: transportCcId, payload: Buffer.from([seq >> 8, seq & 0xff]) }],
+  });
+  s.rtxSequenceNumber = (s.rtxSequenceNumber + 1) & 0xffff;
+  void dtls.sendRtp(PADDING, header);
+  return PADDING_PACKET_BYTES + header.serializeSize;
 }

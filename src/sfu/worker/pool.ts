@@ -7,6 +7,7 @@
  */
 import type { RtcConfig } from '../../server/config.js';
 import type { Logger } from '../../server/log.js';
+import { forwardingStats } from '../forwarding-stats.js';
 import type { MediaStats } from '../media-plane.js';
 import { MediaWorker } from './media-worker.js';
 import type { ForwardingCounters } from './protocol.js';
@@ -33,6 +34,9 @@ export function splitPortRange(rtc: RtcConfig, n: number): RtcConfig[] {
   }));
 }
 
+/** Every counter at 0 (the keys are the SFU's own, so a new counter needs no change here). */
+const zeroCounters = (): ForwardingCounters => Object.fromEntries(Object.keys(forwardingStats).map((k) => [k, 0])) as ForwardingCounters;
+
 function addCounters(into: ForwardingCounters, from: ForwardingCounters | undefined): void {
   if (!from) return;
   for (const key of Object.keys(into) as (keyof ForwardingCounters)[]) into[key] += from[key];
@@ -45,7 +49,7 @@ export class WorkerPool implements RouterHost {
   private routerIds = 0;
   private peerKeys = 0;
   /** Counters of workers that are gone, so that the totals never go down. */
-  private readonly retired: ForwardingCounters = { forwardedPackets: 0, receivedPackets: 0, keyframeRequests: 0, transportFeedbackPackets: 0 };
+  private readonly retired: ForwardingCounters = zeroCounters();
   private restarts = 0;
   private closing = false;
   private reading: Promise<MediaStats> | undefined;

@@ -1,0 +1,83 @@
+/**
+ * Before a subscriber's video goes up a layer, its link must have shown that it carries the new
+ * rate: plain logic, run on the router's plan. Switching up is otherwise the probe itself, and a
+ * failed one costs a freeze: the new layer's keyframe (tens of kilobytes at once) overflows the
+ * queue, and the fall back needs another keyframe. Instead the SFU first pads the downlink up to
+ * the new rate (RTX padding packets, which the browser counts in its congestion feedback and then
+ * drops); only once that rate has arrived does the layer change. If the link can't carry it, the
+ * estimate backs off, the plan no longer asks for the upgrade, and the video never stopped.
+ */
+
+/** Longest a probe pads; a link that neither carried the rate nor complained by then gets the upgrade. */
+const PROBE_MS = 2000;
+/** A carried probe allows upgrades up to its rate for this long after the last one asked. */
+const GRANT_MS = 5000;
+/** What arrived counts as the target within this margin (500 ms windows measure noisily). */
+const ARRIVED_SHARE = 0.9;
+/** The padding aims this much above the target, so that the margin is met on a link that carries it. */
+const OVERSHOOT = 1.1;
+/**
+ * At most this much padding (about 1000 packets/s): a bigger jump (several large tiles at once) is
+ * not proven within PROBE_MS and times out into the upgrade, as without a probe.
+ */
+const MAX_PADDING_BPS = 2_000_000;
+
+/** The end of a probe: the link carried its rate, the upgrade was given up first (the estimate backed off, or the plan changed), or neither in time. */
+export type ProbeOutcome = 'carried' | 'refused' | 'timed-out';
+
+export class UpgradeProbe {
+  private targetBps = 0;
+  private untilMs = 0;
+  private grantedBps = 0;
+  private grantedUntilMs = 0;
+
+  constructor(private readonly ended: (outcome: ProbeOutcome) => void = () => {}) {}
+
+  /** The rate padding aims for now (bits/s), or 0 when not probing. */
+  get targetRate(): number {
+    return this.targetBps;
+  }
+
+  /**
+   * The plan would raise what this subscriber receives to `wantedBps` (video at the planned layers
+   * plus audio). `arrivedBps`: the most that arrived in the last windows. True: switch up now. False:
+   * hold the current layers while the probe pads towards `wantedBps`.
+   */
+  allowUpgrade(wantedBps: number, arrivedBps: number, nowMs: number): boolean {
+    if (wantedBps <= this.grantedBps && nowMs < this.grantedUntilMs) {
+      this.grantedUntilMs = nowMs + GRANT_MS; // still waiting for the layer to flow
+      return true;
+    }
+    if (arrivedBps >= wantedBps * ARRIVED_SHARE) {
+      // Granted for a while: the new layer may take a moment to flow (dynacast resumes it) and
+      // what arrives drops back once the padding stops.
+      this.grantedBps = wantedBps;
+      this.grantedUntilMs = nowMs + GRANT_MS;
+      return this.end('carried');
+    }
+    if (this.targetBps === 0) {
+      this.untilMs = nowMs + PROBE_MS;
+    } else if (nowMs >= this.untilMs) {
+      return this.end('timed-out');
+    }
+    this.targetBps = Math.max(this.targetBps, wantedBps);
+    return false;
+  }
+
+  /** No upgrade pending (it happened, the estimate backed off and the plan gave it up, or there was none). */
+  stop(): true {
+    this.grantedBps = 0;
+    return this.end('refused');
+  }
+
+  /** Padding to send on top of the media now sent at `mediaBps` (padding not included). */
+  paddingBps(mediaBps: number): number {
+    return this.targetBps === 0 ? 0 : Math.min(MAX_PADDING_BPS, Math.max(0, this.targetBps * OVERSHOOT - mediaBps));
+  }
+
+  private end(outcome: ProbeOutcome): true {
+    if (this.targetBps > 0) this.ended(outcome);
+    this.targetBps = 0;
+    return true;
+  }
+}

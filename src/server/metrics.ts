@@ -31,7 +31,7 @@ export function createMetrics(gauges: { meetings: () => number; participants: ()
   counter('confab_transport_feedback_packets_total', 'Transport-wide CC feedback packets sent', (s) => s.forwarding.transportFeedbackPackets);
   counter('confab_upgrade_probes_carried_total', 'Bandwidth probes before a layer upgrade that the link carried', (s) => s.forwarding.probesCarried);
   counter('confab_upgrade_probes_refused_total', 'Bandwidth probes before a layer upgrade that ended without it (the link overflowed, or the plan changed)', (s) => s.forwarding.probesRefused);
-  counter('confab_upgrade_probes_timed_out_total', 'Bandwidth probes before a layer upgrade that proved nothing in time', (s) => s.forwarding.probesTimedOut);
+  counter('confab_upgrade_probes_timed_out_total', 'Bandwidth probes before a layer upgrade that proved nothing in time (no upgrade)', (s) => s.forwarding.probesTimedOut);
   counter('confab_media_worker_restarts_total', 'Media worker processes that died and were replaced', (s) => s.workerRestarts);
   // Per live media worker: its slot, and its process id (a replaced worker starts a new series).
   const labels = (w: WorkerLoad) => ({ worker: String(w.index), pid: String(w.pid) });

@@ -15,6 +15,6 @@ export const forwardingStats = {
   probesCarried: 0,
   /** Upgrade probes that ended without the upgrade (the estimate backed off, or the plan changed). */
   probesRefused: 0,
-  /** Upgrade probes that neither arrived nor overflowed in time: the layer went up unproven. */
+  /** Upgrade probes that neither arrived nor overflowed in time: the layer stayed. */
   probesTimedOut: 0,
 };

@@ -25,6 +25,7 @@ import {
   publicLocalSdp,
   type CandidatePolicy,
 } from './candidates.js';
+import { ArrivalClock } from './arrival-clock.js';
 import { Consumer } from './consumer.js';
 import { DownlinkEstimator } from './downlink-estimator.js';
 import { forwardingStats } from './forwarding-stats.js';
@@ -62,6 +63,8 @@ const SOURCES: readonly MediaSource[] = ['microphone', 'camera', 'screen'];
 const FEEDBACK_INTERVAL_MS = 50;
 /** Probe padding goes out in bursts this far apart (small enough not to build a queue of its own). */
 const PADDING_INTERVAL_MS = 20;
+/** One heartbeat per process times the arrivals of every transport (see ArrivalClock). */
+let sharedArrivalClock: ArrivalClock | undefined;
 /** A client that does not answer an offer within this time is treated as gone. */
 const ANSWER_TIMEOUT_MS = 15_000;
 
@@ -82,6 +85,7 @@ export class WebRtcTransport {
   private dtls: RTCDtlsTransport | undefined;
   private readonly pendingCandidates: IceCandidate[] = [];
   private readonly feedback = new TransportFeedbackBuilder(randomBytes(4).readUInt32BE(0));
+  private readonly arrivalClock = (sharedArrivalClock ??= new ArrivalClock());
   private feedbackMediaSsrc = 0;
   private feedbackTimer: NodeJS.Timeout | undefined;
   private answerTimer: NodeJS.Timeout | undefined;
@@ -369,7 +373,7 @@ export class WebRtcTransport {
     for (let i = 0; i < extensions.length; i++) {
       const ext = extensions[i]!;
       if (ext.id === EXTENSION_IDS.transportCc && ext.payload.length >= 2) {
-        this.feedback.onPacket(ext.payload.readUInt16BE(0), performance.now() * 1000);
+        this.feedback.onPacket(ext.payload.readUInt16BE(0), this.arrivalClock.arrivalMs() * 1000);
         this.feedbackMediaSsrc = packet.header.ssrc;
         return;
       }

@@ -8,8 +8,13 @@
  * estimate backs off, the plan no longer asks for the upgrade, and the video never stopped.
  */
 
-/** Longest a probe pads; a link that neither carried the rate nor complained by then gets the upgrade. */
+/**
+ * Longest a probe pads. A probe that proved nothing by then (the padding didn't arrive, yet the
+ * estimate saw no overflow) refuses the upgrade too, and the next probe waits RETRY_MS: an upgrade
+ * that goes ahead unproven risks the freeze the probe exists to avoid.
+ */
 const PROBE_MS = 2000;
+const RETRY_MS = 10_000;
 /** A carried probe allows upgrades up to its rate for this long after the last one asked. */
 const GRANT_MS = 5000;
 /** What arrived counts as the target within this margin (500 ms windows measure noisily). */
@@ -18,11 +23,14 @@ const ARRIVED_SHARE = 0.9;
 const OVERSHOOT = 1.1;
 /**
  * At most this much padding (about 1000 packets/s): a bigger jump (several large tiles at once) is
- * not proven within PROBE_MS and times out into the upgrade, as without a probe.
+ * not proven within PROBE_MS; it waits until the estimate allows it in smaller steps.
  */
 const MAX_PADDING_BPS = 2_000_000;
 
-/** The end of a probe: the link carried its rate, the upgrade was given up first (the estimate backed off, or the plan changed), or neither in time. */
+/**
+ * The end of a probe: the link carried its rate (the upgrade happens), the upgrade was given up first
+ * (the estimate backed off, or the plan changed), or neither in time (no upgrade either).
+ */
 export type ProbeOutcome = 'carried' | 'refused' | 'timed-out';
 
 export class UpgradeProbe {
@@ -30,6 +38,7 @@ export class UpgradeProbe {
   private untilMs = 0;
   private grantedBps = 0;
   private grantedUntilMs = 0;
+  private retryAtMs = 0;
 
   constructor(private readonly ended: (outcome: ProbeOutcome) => void = () => {}) {}
 
@@ -55,10 +64,13 @@ export class UpgradeProbe {
       this.grantedUntilMs = nowMs + GRANT_MS;
       return this.end('carried');
     }
+    if (nowMs < this.retryAtMs) return false;
     if (this.targetBps === 0) {
       this.untilMs = nowMs + PROBE_MS;
     } else if (nowMs >= this.untilMs) {
-      return this.end('timed-out');
+      this.end('timed-out');
+      this.retryAtMs = nowMs + RETRY_MS;
+      return false;
     }
     this.targetBps = Math.max(this.targetBps, wantedBps);
     return false;

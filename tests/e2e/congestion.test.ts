@@ -1,8 +1,10 @@
 /**
  * Congestion feedback works: with the SFU's transport-wide feedback, Chrome's bandwidth estimate
- * and its actual video send rate climb above 1 Mbit/s within 30 s on loopback. (With werift's own
- * broken feedback Chrome stays near its 300 kbit/s start value. Chrome climbs in well under 10 s on
- * an idle machine; right after other browser tests on two cores it can take 20 s.) The camera is a
+ * climbs above 1 Mbit/s and its actual video send rate above 0.8 Mbit/s within 30 s on loopback.
+ * (With werift's own broken feedback Chrome stays near its 300 kbit/s start value. Chrome climbs in
+ * well under 10 s on an idle machine; right after other browser tests on two cores it can take 20 s.
+ * When Chrome's start-up probe doesn't lift its estimate, the encoder's output settles at about
+ * 0.9-1.1 Mbit/s with this clip, so the send rate's bar sits below 1 Mbit/s.) The camera is a
  * 960x540 noise clip: the default fake camera compresses to a few hundred kbit/s whatever the
  * estimate, and from a 640x360 source Chrome may not send the full layer at all. The receiver shows
  * the sender large, so the SFU wants the full simulcast layer (dynacast would otherwise pause it,
@@ -19,9 +21,13 @@ import { useServerAndBrowser } from '../helpers/e2e-setup.js';
 // 960x540: Chrome sends all three simulcast layers only from about that size (at 640x360 it may drop the full one).
 const fx = useServerAndBrowser({ browserArgs: async () => [`--use-file-for-fake-video-capture=${await noiseVideo(960, 540)}`] });
 
+/** Both far above the ~0.3 Mbit/s where Chrome stays when the feedback is broken. */
+const ESTIMATE_BPS = 1e6;
+const SEND_BPS = 0.8e6;
+
 interface SendStats { availableOutgoingBitrate: number; videoBytesSent: number; at: number; layers: string }
 
-test("the publisher's estimate and video bitrate climb above 1 Mbit/s within 30 s", { timeout: 90_000 }, async () => {
+test("the publisher's estimate climbs above 1 Mbit/s and its video above 0.8 Mbit/s within 30 s", { timeout: 90_000 }, async () => {
   const sender = await Participant.open(fx.browser, fx.server.hostLink!, 'Sender');
   const url = await sender.startMeeting('Bandwidth', { lobby: false });
   await sender.join();
@@ -56,7 +62,7 @@ test("the publisher's estimate and video bitrate climb above 1 Mbit/s within 30 
   let previous = await read();
   let best = { estimate: 0, sendRate: 0 };
   await waitFor(
-    'estimate and send rate above 1 Mbit/s',
+    'estimate above 1 Mbit/s and send rate above 0.8 Mbit/s',
     async () => {
       const now = await read();
       const seconds = (now.at - previous.at) / 1000;
@@ -64,7 +70,7 @@ test("the publisher's estimate and video bitrate climb above 1 Mbit/s within 30 
       const sendRate = ((now.videoBytesSent - previous.videoBytesSent) * 8) / seconds;
       previous = now;
       best = { estimate: Math.max(best.estimate, now.availableOutgoingBitrate), sendRate: Math.max(best.sendRate, sendRate) };
-      return now.availableOutgoingBitrate > 1e6 && sendRate > 1e6 ? true : undefined;
+      return now.availableOutgoingBitrate > ESTIMATE_BPS && sendRate > SEND_BPS ? true : undefined;
     },
     start + 30_000 - Date.now(),
     250,
@@ -73,5 +79,5 @@ test("the publisher's estimate and video bitrate climb above 1 Mbit/s within 30 
   });
   const elapsed = (Date.now() - start) / 1000;
   console.log(`estimate ${(best.estimate / 1e6).toFixed(2)} Mbit/s, video ${(best.sendRate / 1e6).toFixed(2)} Mbit/s after ${elapsed.toFixed(1)} s`);
-  assert.ok(best.estimate > 1e6 && best.sendRate > 1e6);
+  assert.ok(best.estimate > ESTIMATE_BPS && best.sendRate > SEND_BPS);
 });

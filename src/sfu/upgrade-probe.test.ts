@@ -56,5 +56,5 @@ test('a probe that proves nothing in time refuses the upgrade, and the next one 
 test('padding is capped: a huge jump is not proven by a flood', () => {
   const { p } = probe();
   p.allowUpgrade(20_000_000, 100_000, 0);
-  assert.equal(p.paddingBps(100_000), 2_000_000);
+  assert.equal(p.paddingBps(100_000), 5_000_000);
 });

@@ -22,10 +22,10 @@ const ARRIVED_SHARE = 0.9;
 /** The padding aims this much above the target, so that the margin is met on a link that carries it. */
 const OVERSHOOT = 1.1;
 /**
- * At most this much padding (about 1000 packets/s): a bigger jump (several large tiles at once) is
- * not proven within PROBE_MS; it waits until the estimate allows it in smaller steps.
+ * At most this much padding (about 2,500 packets/s, for PROBE_MS at most), enough to prove four full
+ * layers at once from quarter ones. A bigger jump is not proven, so it does not happen.
  */
-const MAX_PADDING_BPS = 2_000_000;
+const MAX_PADDING_BPS = 5_000_000;
 
 /**
  * The end of a probe: the link carried its rate (the upgrade happens), the upgrade was given up first

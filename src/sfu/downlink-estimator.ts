@@ -89,10 +89,6 @@ export class DownlinkEstimator {
   /** Send time of the first of the lost packets reported in a row; NaN after a received one. */
   private lostRunFromMs = NaN;
   private outage = false;
-  /** Of the latest update: what arrived (bits/s), the loss ratio and the queuing delay (ms). */
-  lastReceiveBps = 0;
-  lastLoss = 0;
-  lastQueueDelayMs = 0;
   /** The latest update found the link overflowing (and backed off). */
   congested = false;
   /** What arrived (bits/s) in each of the last few windows, for `recentReceiveBps`. */
@@ -180,11 +176,8 @@ export class DownlinkEstimator {
       this.trend = TREND_SMOOTHING * this.trend + (1 - TREND_SMOOTHING) * rise;
       this.prevMeanDelay = meanDelay;
     }
-    this.lastReceiveBps = receiveBps;
     this.recentReceive[this.recentIndex] = receiveBps;
     this.recentIndex = (this.recentIndex + 1) % RECENT_WINDOWS;
-    this.lastLoss = loss;
-    this.lastQueueDelayMs = queueDelay;
     const queueGrowing = this.trend > RISING_MS && queueDelay > MIN_OVERUSE_QUEUE_MS;
     this.congested = loss > HIGH_LOSS || queueGrowing;
     if (this.congested) {

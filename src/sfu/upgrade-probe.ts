@@ -42,11 +42,6 @@ export class UpgradeProbe {
 
   constructor(private readonly ended: (outcome: ProbeOutcome) => void = () => {}) {}
 
-  /** The rate padding aims for now (bits/s), or 0 when not probing. */
-  get targetRate(): number {
-    return this.targetBps;
-  }
-
   /**
    * The plan would raise what this subscriber receives to `wantedBps` (video at the planned layers
    * plus audio). `arrivedBps`: the most that arrived in the last windows. True: switch up now. False:

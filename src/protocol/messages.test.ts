@@ -25,6 +25,7 @@ test('every client message type is known to the decoder', () => {
     'mute-all',
     'raise-hand',
     'relay',
+    'request-keyframe',
     'request-unmute',
     'restart-ice',
     'resume',

@@ -202,6 +202,15 @@ export const ViewMessage = z.object({
   tiles: z.array(TileView).max(256),
   pinned: ParticipantId.nullable().default(null),
 });
+/**
+ * A remote video this browser receives packets of but hasn't decoded a frame of for a while: the
+ * SFU asks its publisher for a keyframe. Chromium itself asks only after 3 s without a frame.
+ */
+export const RequestKeyframeMessage = z.object({
+  type: z.literal('request-keyframe'),
+  ...Target,
+  source: z.enum(['camera', 'screen']),
+});
 /** Moderators: forward video of at most this many participants to each person (last-N). */
 export const SetLastNMessage = z.object({ type: z.literal('set-last-n'), lastN: z.number().int().min(1).max(100) });
 
@@ -240,6 +249,7 @@ export const ClientMessage = z.discriminatedUnion('type', [
   StopScreenShareMessage,
   ClientRelayMessage,
   ViewMessage,
+  RequestKeyframeMessage,
   SetLastNMessage,
 ]);
 export type ClientMessage = z.infer<typeof ClientMessage>;

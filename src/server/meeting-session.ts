@@ -344,6 +344,9 @@ export class MeetingSession {
       case 'view':
         // What this person's browser shows decides what the SFU sends it (and at which layer).
         return this.media.existingRouter(m.id)?.setView(by, msg.tiles, msg.pinned);
+      case 'request-keyframe':
+        // The publisher's side throttles keyframe requests per layer, however many arrive.
+        return this.media.existingRouter(m.id)?.requestKeyframe(by, msg.participantId, msg.source);
       case 'set-last-n': {
         const r = m.setLastN(by, msg.lastN);
         if (!r.ok) return this.refuse(member, msg.type, r.error);

@@ -62,6 +62,8 @@ const BASELINE_WINDOWS = 20;
 /** `recentReceiveBps` looks back this many windows (2 s on the router's tick). */
 const RECENT_WINDOWS = 4;
 const RTP_OVERHEAD_BYTES = 40; // IP + UDP + SRTP auth tag, roughly
+/** Arrivals spread over less than this say nothing about a rate. */
+const MIN_ARRIVAL_SPREAD_MS = 100;
 const MIN_REPORTS = 10;
 
 const STATUS_LOST = 0;
@@ -91,6 +93,10 @@ export class DownlinkEstimator {
   private outage = false;
   /** The latest update found the link overflowing (and backed off). */
   congested = false;
+  /** This window's earliest and latest arrival (µs, the browser's clock), and the earliest one's bytes. */
+  private firstArrivalUs = Infinity;
+  private lastArrivalUs = -Infinity;
+  private firstArrivalBytes = 0;
   /** What arrived (bits/s) in each of the last few windows, for `recentReceiveBps`. */
   private readonly recentReceive = new Float64Array(RECENT_WINDOWS);
   private recentIndex = 0;
@@ -103,7 +109,11 @@ export class DownlinkEstimator {
     return this.estimate;
   }
 
-  /** The most that arrived (bits/s) in any of the last RECENT_WINDOWS windows: what the link has shown it carries. */
+  /**
+   * The most that arrived (bits/s) in any of the last RECENT_WINDOWS windows, timed by the browser's
+   * arrival times: what the link has shown it carries. (Counted per window of our clock instead, a
+   * batch of feedback more or less reads as up to a fifth more than a full link carries.)
+   */
   get recentReceiveBps(): number {
     let max = 0;
     for (const bps of this.recentReceive) max = Math.max(max, bps);
@@ -176,7 +186,9 @@ export class DownlinkEstimator {
       this.trend = TREND_SMOOTHING * this.trend + (1 - TREND_SMOOTHING) * rise;
       this.prevMeanDelay = meanDelay;
     }
-    this.recentReceive[this.recentIndex] = receiveBps;
+    const spreadMs = (this.lastArrivalUs - this.firstArrivalUs) / 1000;
+    // n packets arrive over n - 1 gaps: the first one's bytes came before the spread began.
+    this.recentReceive[this.recentIndex] = spreadMs >= MIN_ARRIVAL_SPREAD_MS ? ((this.ackedBytes - this.firstArrivalBytes) * 8000) / spreadMs : 0;
     this.recentIndex = (this.recentIndex + 1) % RECENT_WINDOWS;
     const queueGrowing = this.trend > RISING_MS && queueDelay > MIN_OVERUSE_QUEUE_MS;
     this.congested = loss > HIGH_LOSS || queueGrowing;
@@ -219,7 +231,13 @@ export class DownlinkEstimator {
     }
     this.lostRunFromMs = NaN;
     this.received++;
-    this.ackedBytes += this.sentBytes[seq]!;
+    const bytes = this.sentBytes[seq]!;
+    this.ackedBytes += bytes;
+    if (recvUs < this.firstArrivalUs) {
+      this.firstArrivalUs = recvUs;
+      this.firstArrivalBytes = bytes;
+    }
+    if (recvUs > this.lastArrivalUs) this.lastArrivalUs = recvUs;
     // Send and receive clocks differ by an unknown offset; only changes of this delay matter.
     const delay = recvUs / 1000 - sentAt;
     this.delaySum += delay;
@@ -233,6 +251,9 @@ export class DownlinkEstimator {
     this.lost = 0;
     this.delaySum = 0;
     this.delayMin = Infinity;
+    this.firstArrivalUs = Infinity;
+    this.lastArrivalUs = -Infinity;
+    this.firstArrivalBytes = 0;
   }
 }
 

@@ -2,7 +2,8 @@
  * Last-N and off-screen pausing through the real server and SFU, with werift peers standing in for
  * browsers: the SFU forwards video only for the N most relevant participants (a pinned one first,
  * then by join order while nobody speaks) and only for tiles the subscriber shows; it says which
- * videos it holds back and why; audio is never held back; only moderators change N.
+ * videos it holds back and why; audio is never held back; only moderators change N. A subscriber
+ * whose browser stalls on a video gets a keyframe of it from the publisher.
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -97,4 +98,42 @@ test('last-N and off-screen tiles decide whose video is forwarded; audio always 
 
   for (const g of guests) await g.peer.close();
   await host.close();
+});
+
+test('a subscriber asks for a keyframe of a video it receives: the publisher is asked', { timeout: 60_000 }, async () => {
+  const { meetingId, hostSecret } = await createMeeting(server);
+  const hostC = await SignalingClient.connect(server.url);
+  hostC.join({ meetingId, name: 'Host', hostSecret });
+  await hostC.next('welcome');
+  hostC.send({ type: 'set-lobby', enabled: false });
+  await hostC.next('meeting-state');
+  const host = new WeriftPeer(hostC);
+  const guestC = await SignalingClient.connect(server.url);
+  guestC.join({ meetingId, name: 'Guest' });
+  const { participantId: guestId } = await guestC.next('welcome');
+  const guest = new WeriftPeer(guestC);
+  guest.publish();
+  after(() => Promise.all([guest.close(), host.close()]));
+  await waitFor('the guest\'s camera at the host', () => (host.count(host.track(guestId, 'camera')?.mid) > 20 ? true : undefined));
+
+  // Quiet first: every packet the test publisher sends starts a keyframe, so nobody asks for one.
+  let before = guest.cameraPlis;
+  await waitFor('keyframe requests to settle', async () => {
+    await new Promise((r) => setTimeout(r, 1000)); // one second without a new request, measured
+    const settled = guest.cameraPlis === before;
+    before = guest.cameraPlis;
+    return settled ? true : undefined;
+  });
+  hostC.send({ type: 'request-keyframe', participantId: guestId, source: 'camera' });
+  await waitFor('a keyframe request at the guest', () => (guest.cameraPlis > before ? true : undefined), 5_000);
+
+  // Not a video: refused with a clear error, and the connection goes on.
+  hostC.send({ type: 'request-keyframe', participantId: guestId, source: 'microphone' } as never);
+  assert.equal((await hostC.next('error')).code, 'invalid-message');
+  const again = guest.cameraPlis;
+  await waitFor('another keyframe request at the guest', () => {
+    if (guest.cameraPlis > again) return true;
+    hostC.send({ type: 'request-keyframe', participantId: guestId, source: 'camera' }); // the publisher's side drops requests that come too often
+    return undefined;
+  }, 5_000, 500);
 });

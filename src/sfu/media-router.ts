@@ -6,7 +6,7 @@
 import type { PeerHandlers, Router } from './router.js';
 
 /** Router methods whose arguments are plain data: the proxy forwards them unchanged. */
-export type ForwardedMethod = 'setPaused' | 'setScreenSharing' | 'handleAnswer' | 'addRemoteCandidate' | 'removePeer' | 'setView' | 'setLastN';
+export type ForwardedMethod = 'setPaused' | 'setScreenSharing' | 'handleAnswer' | 'addRemoteCandidate' | 'removePeer' | 'setView' | 'setLastN' | 'requestKeyframe';
 
 export interface MediaPeerHandlers extends PeerHandlers {
   /**

@@ -84,6 +84,12 @@ export class Router {
     this.replan();
   }
 
+  /** `subscriberId`'s browser gets packets of this video but decodes no frame: a keyframe of what it receives. */
+  requestKeyframe(subscriberId: string, publisherId: string, source: 'camera' | 'screen'): void {
+    const consumers = this.transports.get(subscriberId)?.videoConsumers() ?? [];
+    consumers.find((c) => c.producer?.participantId === publisherId && c.producer.source === source)?.requestKeyframe();
+  }
+
   addPeer(participantId: string, handlers: PeerHandlers): void {
     if (this.transports.has(participantId)) throw new Error('peer exists');
     const transport = new WebRtcTransport(
@@ -208,17 +214,19 @@ export class Router {
       const { plans, audioOnly } = planForwarding(videos, peer.view, lastN, budget);
       const paused: ForwardingState['paused'] = [];
       const congested = subscriber.downlink.congested;
-      const upgrades = plans.map((plan, i) => isUpgrade(consumers[i]!, plan.layer));
+      const upgrades = plans.map((plan, i) => isUpgrade(consumers[i]!, plan.wanted));
       const proven = this.upgradeProven(subscriber, videos, plans, upgrades, audioBps);
       plans.forEach((plan, i) => {
         const consumer = consumers[i]!;
-        // An upgrade waits for the probe, or (not flowing yet) for its layer to flow and be probed.
-        const hold = upgrades[i] && !(proven && videos[i]!.layers[plan.layer]!.flowing);
+        // An upgrade waits for the probe. Until the link proved it carries the new layer, the
+        // publisher isn't asked to send it either: resuming a layer restarts the encoder, whose new
+        // keyframes on every layer would hit the link the probe is testing.
+        const hold = upgrades[i] && !proven;
         consumer.setTarget(hold ? consumer.target : plan.layer);
         // On an overflowing link the current layer's packets would only deepen the queue (and be
         // lost, and resent) until the lower layer's keyframe: stop it now, a short freeze instead.
         if (congested && plan.layer !== NO_LAYER && plan.layer < consumer.current) consumer.restartAtKeyframe();
-        consumer.wanted = plan.wanted;
+        consumer.wanted = hold ? consumer.target : plan.wanted;
         const video = videos[i]!;
         if (plan.reason && !consumer.producer!.paused) paused.push({ participantId: video.participantId, source: video.source, reason: plan.reason });
       });
@@ -234,18 +242,15 @@ export class Router {
 
   /**
    * Whether the plan's upgrades (`upgrades`, per video) may happen now: the subscriber's downlink
-   * recently carried what the planned layers cost. If not, its transport pads towards that rate
-   * meanwhile. Only an upgrade to a layer that flows is probed: one the publisher isn't sending (yet)
-   * can't happen, and padding for it would be waste.
+   * recently carried what the wanted layers cost. If not, its transport pads towards that rate
+   * meanwhile. A layer the publisher doesn't send yet is probed too (at its nominal cost): it is
+   * resumed only once proven.
    */
   private upgradeProven(subscriber: WebRtcTransport, videos: RemoteVideo[], plans: VideoPlan[], upgrades: boolean[], audioBps: number): boolean {
-    let upgrading = false;
+    const upgrading = upgrades.includes(true);
     let wantedBps = audioBps;
     plans.forEach((plan, i) => {
-      if (plan.layer === NO_LAYER) return;
-      const layer = videos[i]!.layers[plan.layer]!;
-      wantedBps += layer.cost;
-      upgrading ||= upgrades[i]! && layer.flowing;
+      if (plan.wanted !== NO_LAYER) wantedBps += videos[i]!.layers[plan.wanted]!.cost;
     });
     const downlink = subscriber.downlink;
     const proven = upgrading ? subscriber.probe.allowUpgrade(wantedBps, downlink.recentReceiveBps, performance.now()) : subscriber.probe.stop();
@@ -278,7 +283,7 @@ export class Router {
 }
 
 /**
- * Going up from a layer that flows: the probe's business. A first picture isn't (its layer is a
+ * Going up from the layer received now: the probe's business. A first picture isn't (its layer is a
  * guess on the initial estimate, and waiting would slow every join), nor an upgrade already allowed.
  */
 function isUpgrade(consumer: Consumer, layer: number): boolean {

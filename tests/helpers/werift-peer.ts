@@ -24,7 +24,8 @@ export class WeriftPeer {
   };
   /** RTP packets received per mid. */
   readonly received = new Map<string, number>();
-  /** Keyframe requests that reached our screen's sender. */
+  /** Keyframe requests that reached our camera's and our screen's sender. */
+  cameraPlis = 0;
   screenPlis = 0;
   offer: OfferMessage | null = null;
   offers = 0;
@@ -89,8 +90,14 @@ export class WeriftPeer {
     await this.pc.setLocalDescription(await this.pc.createAnswer());
     // Read keyframe requests off the wire: werift's own routing of them to senders is unreliable.
     if (this.offers === 0) {
+      const camera = this.transceiver(offer.publish.video).sender;
       const screen = this.transceiver(offer.publish.screen).sender;
-      this.pc.dtlsTransports[0]!.onRtcp.subscribe((p) => forEachKeyframeRequest(p, (ssrc) => ssrc === screen.ssrc && this.screenPlis++));
+      this.pc.dtlsTransports[0]!.onRtcp.subscribe((p) =>
+        forEachKeyframeRequest(p, (ssrc) => {
+          if (ssrc === camera.ssrc) this.cameraPlis++;
+          else if (ssrc === screen.ssrc) this.screenPlis++;
+        }),
+      );
     }
     this.c.send({ type: 'answer', sdp: this.pc.localDescription!.sdp });
     this.offer = offer;

@@ -16,7 +16,7 @@ function report(o: { bobPackets: number; bobLost: number; bobEnergy: number; sec
     { type: 'candidate-pair', id: 'CP0', nominated: true, state: 'failed', currentRoundTripTime: 9 },
     { type: 'candidate-pair', id: 'CP1', nominated: true, state: 'succeeded', currentRoundTripTime: 0.04 },
     { type: 'inbound-rtp', mid: '2', kind: 'audio', packetsReceived: o.bobPackets, packetsLost: o.bobLost, jitter: 0.005, totalAudioEnergy: o.bobEnergy, totalSamplesDuration: o.seconds },
-    { type: 'inbound-rtp', mid: '3', kind: 'video', packetsReceived: o.bobPackets * 2, packetsLost: 0, framesPerSecond: o.fps },
+    { type: 'inbound-rtp', mid: '3', kind: 'video', packetsReceived: o.bobPackets * 2, retransmittedPacketsReceived: 7, packetsLost: 0, framesPerSecond: o.fps, framesDecoded: o.fps * o.seconds },
     { type: 'inbound-rtp', mid: '4', kind: 'audio', packetsReceived: o.bobPackets, packetsLost: 0, jitter: 0.2, totalAudioEnergy: o.cleoEnergy ?? 0, totalSamplesDuration: o.seconds },
     { type: 'inbound-rtp', mid: '9', kind: 'video', packetsReceived: 5 }, // an idle mid: nobody's
   ];
@@ -28,6 +28,8 @@ test('inbound stats are summed per participant; levels are the RMS between two r
   assert.deepEqual([...b.byParticipant.keys()], ['bob', 'cleo']);
   assert.equal(b.rtt, 0.04);
   assert.deepEqual(b.byParticipant.get('bob'), { audioEnergy: 0.32, audioDuration: 12, packetsReceived: 600, packetsLost: 30, jitter: 0.005, framesPerSecond: 30 });
+  // Each video's own progress, for the stall detector: media packets without retransmissions.
+  assert.deepEqual([...b.videos], [['3', { participantId: 'bob', source: 'camera', packets: 393, framesDecoded: 360 }]]);
   const levels = audioLevels(a, b);
   assert.ok(Math.abs(levels.get('bob')! - 0.4) < 1e-9);
   assert.equal(levels.get('cleo'), 0);

@@ -5,6 +5,7 @@
  * active speaker and the connection quality come from the difference between two readings.
  */
 import type { RemoteTrack } from '../../protocol/messages.js';
+import type { VideoReading } from './frame-stalls.js';
 
 export interface InboundCounters {
   /** Sum of audioLevel² × duration over the received audio (totalAudioEnergy). */
@@ -19,10 +20,18 @@ export interface InboundCounters {
   framesPerSecond: number | null;
 }
 
+/** One remote video's decoding progress (for FrameStallDetector). */
+export interface VideoProgress extends VideoReading {
+  participantId: string;
+  source: 'camera' | 'screen';
+}
+
 export interface InboundSnapshot {
   /** Milliseconds, on the caller's clock. */
   at: number;
   byParticipant: Map<string, InboundCounters>;
+  /** Each remote video by mid. */
+  videos: Map<string, VideoProgress>;
   /** Seconds from us to the SFU and back, when known. */
   rtt: number | null;
 }
@@ -33,6 +42,7 @@ const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFi
 export function readInbound(report: Iterable<Stats>, tracks: readonly RemoteTrack[], at: number): InboundSnapshot {
   const owners = new Map(tracks.map((t) => [t.mid, t]));
   const byParticipant = new Map<string, InboundCounters>();
+  const videos = new Map<string, VideoProgress>();
   const pairs = new Map<string, Stats>();
   let selectedPair: string | null = null;
   for (const s of report) {
@@ -49,13 +59,15 @@ export function readInbound(report: Iterable<Stats>, tracks: readonly RemoteTrac
       c.audioEnergy += num(s.totalAudioEnergy) ?? 0;
       c.audioDuration += num(s.totalSamplesDuration) ?? 0;
       c.jitter = num(s.jitter);
-    } else if (owner.source === 'camera') {
+    } else {
       // A shared screen's frame rate follows its content (a still slide sends few frames), not the connection.
-      c.framesPerSecond = num(s.framesPerSecond);
+      if (owner.source === 'camera') c.framesPerSecond = num(s.framesPerSecond);
+      const packets = (num(s.packetsReceived) ?? 0) - (num(s.retransmittedPacketsReceived) ?? 0);
+      videos.set(owner.mid, { participantId: owner.participantId, source: owner.source === 'screen' ? 'screen' : 'camera', packets, framesDecoded: num(s.framesDecoded) ?? 0 });
     }
   }
   const pair = selectedPair ? pairs.get(selectedPair) : [...pairs.values()].find((p) => p.nominated && p.state === 'succeeded');
-  return { at, byParticipant, rtt: num(pair?.currentRoundTripTime) };
+  return { at, byParticipant, videos, rtt: num(pair?.currentRoundTripTime) };
 }
 
 /** Each participant's audio level (RMS, 0..1) between two readings; 0 when nothing was played. */

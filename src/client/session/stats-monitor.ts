@@ -1,10 +1,12 @@
 /**
  * Reads the PeerConnection's receive statistics while connected: every POLL_MS each remote
- * participant's audio level (for the active speaker), and every QUALITY_MS their connection
- * quality. One getStats() call serves both; a poll is skipped while the previous one still runs.
+ * participant's audio level (for the active speaker) and whether a remote video stalled, and every
+ * QUALITY_MS their connection quality. One getStats() call serves all; a poll is skipped while the
+ * previous one still runs.
  */
 import type { ParticipantInfo, RemoteTrack } from '../../protocol/messages.js';
 import { measuresBetween, rateConnection, type ConnectionQuality } from './connection-quality.js';
+import { FrameStallDetector } from './frame-stalls.js';
 import { audioLevels, readInbound, type InboundSnapshot } from './inbound-stats.js';
 
 export const POLL_MS = 300;
@@ -19,6 +21,8 @@ export interface StatsSource {
 export interface StatsHandlers {
   levels(levels: Map<string, number>, now: number): void;
   quality(participantId: string, quality: ConnectionQuality): void;
+  /** This remote video gets packets but decodes no frame: ask for a keyframe. */
+  stalled(participantId: string, source: 'camera' | 'screen'): void;
 }
 
 /** Starts polling; returns the function that stops it. */
@@ -26,6 +30,7 @@ export function monitorStats(source: StatsSource, handlers: StatsHandlers): () =
   let pc: RTCPeerConnection | null = null;
   let last: InboundSnapshot | null = null;
   let qualityFrom: InboundSnapshot | null = null;
+  let stalls = new FrameStallDetector();
   let busy = false;
   const poll = async () => {
     const current = source.pc;
@@ -33,11 +38,16 @@ export function monitorStats(source: StatsSource, handlers: StatsHandlers): () =
       // A new connection counts from zero again.
       pc = current;
       last = qualityFrom = null;
+      stalls = new FrameStallDetector();
       if (current?.connectionState !== 'connected') return;
     }
     const report = await current.getStats();
     const snapshot = readInbound(report.values(), source.tracks, performance.now());
     if (last) handlers.levels(audioLevels(last, snapshot), snapshot.at);
+    for (const mid of stalls.check(snapshot.videos, snapshot.at)) {
+      const video = snapshot.videos.get(mid)!;
+      handlers.stalled(video.participantId, video.source);
+    }
     last = snapshot;
     if (!qualityFrom) qualityFrom = snapshot;
     if (snapshot.at - qualityFrom.at < QUALITY_MS) return;

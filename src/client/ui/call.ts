@@ -271,6 +271,7 @@ export function callView(session: CallSession, media: LocalMedia, onLeave: () =>
       if (speaker.update(levels, now) !== before) arrange();
     },
     quality: (id, quality) => tiles.get(id)?.setQuality(quality),
+    stalled: (participantId, source) => session.send({ type: 'request-keyframe', participantId, source }),
   });
 
   const updateSelf = () => {

@@ -64,6 +64,7 @@ const api: WorkerApi = {
   removePeer: forward('removePeer'),
   setView: forward('setView'),
   setLastN: forward('setLastN'),
+  requestKeyframe: forward('requestKeyframe'),
   stats() {
     const cpu = process.cpuUsage();
     return { forwarding: { ...forwardingStats }, cpuSeconds: (cpu.user + cpu.system) / 1e6, rssBytes: process.memoryUsage.rss() };

@@ -63,6 +63,10 @@ export class RemoteRouter implements MediaRouter {
     this.send('setLastN', this.id, ...args);
   }
 
+  requestKeyframe(...args: Parameters<Router['requestKeyframe']>): void {
+    this.send('requestKeyframe', this.id, ...args);
+  }
+
   /** An answer that reached a dead worker counts as taken: the peer is being replaced anyway. */
   async handleAnswer(...args: Parameters<Router['handleAnswer']>): Promise<boolean> {
     return (await this.ask('handleAnswer', this.id, ...args)) ?? true;

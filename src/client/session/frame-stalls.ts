@@ -6,8 +6,13 @@
  */
 /** Longer than loss recovery by retransmission takes on most links (a few round trips). */
 export const STALL_MS = 800;
-/** Asked again for the same video at most this often, while it stays stalled. */
+/**
+ * While a video stays stalled it is asked for again after RETRY_MS, then after twice as long each
+ * time, up to MAX_RETRY_MS: a stall a keyframe doesn't end (a participant without the meeting's key
+ * decodes nothing) must not make its publisher send keyframes every second.
+ */
 const RETRY_MS = 1000;
+const MAX_RETRY_MS = 16_000;
 /** Media packets since the last decoded frame that make a stall (a paused video gets none). */
 const MIN_PACKETS = 5;
 
@@ -20,8 +25,9 @@ export interface VideoReading {
 interface Progress {
   frames: number;
   packetsAtFrame: number;
-  frameAt: number;
-  askedAt: number;
+  /** When it may be asked for next. */
+  askAt: number;
+  retryMs: number;
 }
 
 export class FrameStallDetector {
@@ -33,11 +39,13 @@ export class FrameStallDetector {
     for (const [key, r] of readings) {
       const v = this.videos.get(key);
       if (!v || r.framesDecoded !== v.frames) {
-        this.videos.set(key, { frames: r.framesDecoded, packetsAtFrame: r.packets, frameAt: now, askedAt: v?.askedAt ?? -Infinity });
+        // Decoding (again): the next stall is judged afresh, STALL_MS after its last frame.
+        this.videos.set(key, { frames: r.framesDecoded, packetsAtFrame: r.packets, askAt: now + STALL_MS, retryMs: RETRY_MS });
         continue;
       }
-      if (now - v.frameAt >= STALL_MS && r.packets - v.packetsAtFrame >= MIN_PACKETS && now - v.askedAt >= RETRY_MS) {
-        v.askedAt = now;
+      if (now >= v.askAt && r.packets - v.packetsAtFrame >= MIN_PACKETS) {
+        v.askAt = now + v.retryMs;
+        v.retryMs = Math.min(MAX_RETRY_MS, v.retryMs * 2);
         stalled.push(key);
       }
     }

@@ -36,16 +36,21 @@ async function forwardingWhere(c: SignalingClient, what: string, ok: (m: Forward
   }
 }
 
-const paused = (m: Forwarding) => m.paused.map((p) => `${p.participantId}:${p.reason}`).sort();
-
-test('last-N and off-screen tiles decide whose video is forwarded; audio always flows', { timeout: 90_000 }, async () => {
+/** A new meeting without a lobby, its host joined with a werift peer. */
+async function openMeetingAsHost(): Promise<{ meetingId: string; hostC: SignalingClient; host: WeriftPeer }> {
   const { meetingId, hostSecret } = await createMeeting(server);
   const hostC = await SignalingClient.connect(server.url);
   hostC.join({ meetingId, name: 'Host', hostSecret });
   await hostC.next('welcome');
   hostC.send({ type: 'set-lobby', enabled: false });
   await hostC.next('meeting-state');
-  const host = new WeriftPeer(hostC);
+  return { meetingId, hostC, host: new WeriftPeer(hostC) };
+}
+
+const paused = (m: Forwarding) => m.paused.map((p) => `${p.participantId}:${p.reason}`).sort();
+
+test('last-N and off-screen tiles decide whose video is forwarded; audio always flows', { timeout: 90_000 }, async () => {
+  const { meetingId, hostC, host } = await openMeetingAsHost();
   const guests: { c: SignalingClient; peer: WeriftPeer; id: string }[] = [];
   for (const name of ['A', 'B', 'C']) {
     const c = await SignalingClient.connect(server.url);
@@ -101,13 +106,7 @@ test('last-N and off-screen tiles decide whose video is forwarded; audio always 
 });
 
 test('a subscriber asks for a keyframe of a video it receives: the publisher is asked', { timeout: 60_000 }, async () => {
-  const { meetingId, hostSecret } = await createMeeting(server);
-  const hostC = await SignalingClient.connect(server.url);
-  hostC.join({ meetingId, name: 'Host', hostSecret });
-  await hostC.next('welcome');
-  hostC.send({ type: 'set-lobby', enabled: false });
-  await hostC.next('meeting-state');
-  const host = new WeriftPeer(hostC);
+  const { meetingId, hostC, host } = await openMeetingAsHost();
   const guestC = await SignalingClient.connect(server.url);
   guestC.join({ meetingId, name: 'Guest' });
   const { participantId: guestId } = await guestC.next('welcome');

@@ -88,7 +88,12 @@ test('two subscribers with different tile sizes get different layers of one came
   await waitFor('Alice pausing the unused middle layer', async () => {
     const layers = await aliceLayers(alice);
     return layers.h === false && layers.q === true && layers.f === true ? true : undefined;
-  }, 20_000);
+  }, 20_000).catch(async (err: Error) => {
+    // What kept it running: a subscriber back on it (a dip in its estimate, an upgrade probe held).
+    const probes = (await (await fetch(`${fx.server.url}/metrics`)).text()).match(/^confab_upgrade_probes_\w+ \d+$/gm);
+    const widths = { bob: (await aliceCamera(bob, aliceId))?.frameWidth, carol: (await aliceCamera(carol, aliceId))?.frameWidth };
+    throw new Error(`${err.message}; layers ${JSON.stringify(await aliceLayers(alice))}, widths ${JSON.stringify(widths)}, ${probes?.join(', ')}`);
+  });
 
   // Bob's window shrinks: he drops to a lower layer, at a keyframe, and keeps decoding.
   const freezesBefore = await freezes(bob, aliceId);

@@ -112,7 +112,7 @@ export class DownlinkEstimator {
   /**
    * The most that arrived (bits/s) in any of the last RECENT_WINDOWS windows, timed by the browser's
    * arrival times: what the link has shown it carries. (Counted per window of our clock instead, a
-   * batch of feedback more or less reads as up to a fifth more than a full link carries.)
+   * batch of feedback more or less reads as more than a full link carries.)
    */
   get recentReceiveBps(): number {
     let max = 0;
